@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: MIT
+# netprom: plain Makefile. `make` builds $(BUILD)/netprom; see README.md.
+#   make run | test | bench | fuzz | deb | install | clean      V=1 for full command lines
+#   BUILD=dir selects the object directory; SANITIZE=1 builds with ASan+UBSan.
+
+BUILD    ?= build
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DESTDIR  ?=
+VERSION  := $(shell cat VERSION)
+
+PKGS      := fmt libmnl tomlplusplus
+WARNINGS  := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Werror
+override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP -DNETPROM_VERSION='"$(VERSION)"' \
+                     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfmt -lmnl -ltomlplusplus)
+ifeq ($(SANITIZE),1)
+override CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS  += -fsanitize=address,undefined
+endif
+
+ifneq ($(V),1)
+Q := @
+endif
+
+# Every source file but main.cc goes into the library that the binary and the tests link.
+LIB_SRCS  := $(filter-out src/main.cc,$(wildcard src/*.cc))
+LIB_OBJS  := $(LIB_SRCS:%.cc=$(BUILD)/%.o)
+TEST_SRCS := $(wildcard tests/*_test.cc) tests/test_main.cc
+TEST_OBJS := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
+DEPS      := $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/responder.d
+
+.PHONY: all run test test-unit test-asan bench fuzz deb install uninstall clean deps test-deps
+all: $(BUILD)/netprom
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/libnetprom.a: $(LIB_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/netprom: $(BUILD)/src/main.o $(BUILD)/libnetprom.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%.o: override CXXFLAGS += -DBOOST_TEST_DYN_LINK
+$(BUILD)/run_tests: $(TEST_OBJS) $(BUILD)/libnetprom.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lboost_unit_test_framework
+
+# The namespace test responder (tests/responder.cc): a peer that answers echo requests with
+# chosen delay, loss, duplicates and corruption. Used by the netns tests and the benchmark.
+$(BUILD)/netprom-responder: $(BUILD)/tests/responder.o
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	$(Q)packaging/install-deps.sh build
+test-deps:
+	$(Q)packaging/install-deps.sh test
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(BUILD)/netprom --config /dev/null --output - --count 3 --interval 0.2 127.0.0.1 ::1
+
+# `make test`: every test; the last line is "N passed, N failed".
+test: test-deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/run_tests $(BUILD)/netprom-responder
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 $(BUILD)/asan/netprom $(BUILD)/asan/run_tests
+	$(Q)tests/run.sh $(BUILD)
+
+install: all
+	install -D -m 0755 $(BUILD)/netprom $(DESTDIR)$(BINDIR)/netprom
+	install -D -m 0644 man/netprom.1 $(DESTDIR)$(MANDIR)/man1/netprom.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/netprom $(DESTDIR)$(MANDIR)/man1/netprom.1
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(DEPS)

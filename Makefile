@@ -73,6 +73,18 @@ test: test-deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 $(BUILD)/asan/netprom $(BUILD)/asan/run_tests
 	$(Q)tests/run.sh $(BUILD)
 
+# Release build plus side-by-side timings against fping, cat /proc/net/dev and ip -s link.
+bench: test-deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/release CXXFLAGS="-O2 -DNDEBUG" build/release/netprom build/release/netprom-responder
+	$(Q)bench/run.sh build/release
+
+# libFuzzer targets (clang) over the config, ICMP and netlink parsers; FUZZ_SECONDS each.
+fuzz: test-deps
+	$(Q)tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
+
+deb: test-deps
+	$(Q)packaging/build-deb.sh
+
 install: all
 	install -D -m 0755 $(BUILD)/netprom $(DESTDIR)$(BINDIR)/netprom
 	install -D -m 0644 man/netprom.1 $(DESTDIR)$(MANDIR)/man1/netprom.1

@@ -2,9 +2,13 @@
 // Interface counters from an rtnetlink RTM_GETLINK dump, with /proc/net/dev semantics.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "netlink_socket.h"
 
 namespace netprom {
 
@@ -25,9 +29,31 @@ struct LinkStats {
   std::uint64_t tx_compressed = 0;
 };
 
+/// Appends the links of one RTM_GETLINK dump reply datagram to `links` (pure: bytes in,
+/// values out). `seq` and `portid` are those of the request; see parse_dump_datagram() for
+/// the framing checks and their errors ("cannot dump links: ..."). Per link:
+/// - counters come from IFLA_STATS64 when its payload has at least 184 bytes (Linux 2.6.35's
+///   struct; later kernels send 192 or 200): min(payload, sizeof) bytes are copied and the rest
+///   zeroed, so a newer, longer struct is accepted too. A shorter IFLA_STATS64 is not a struct
+///   any kernel sends; it is ignored as if absent. Without a usable IFLA_STATS64 the 32-bit
+///   IFLA_STATS is used (at least 92 bytes, same rule).
+/// - oper_up is IFLA_OPERSTATE == IF_OPER_UP, or IF_OPER_UNKNOWN (or no IFLA_OPERSTATE) with
+///   IFF_UP and IFF_RUNNING set: drivers without carrier reporting, lo among them, stay UNKNOWN
+///   forever (`ip link show lo` says "state UNKNOWN") although they pass traffic.
+/// - the name is IFLA_IFNAME up to its NUL, byte for byte (quotes, backslashes, UTF-8 stay).
+/// Unknown attributes are skipped. Throws std::system_error(EBADMSG) for a message too short
+/// for its ifinfomsg, an attribute running past its message, a known attribute of the wrong
+/// size (IFLA_IFNAME empty or not NUL-terminated, IFLA_OPERSTATE not one byte), or a link with
+/// no name or no usable counters: every kernel sends both, so such a dump is not trusted.
+DumpStatus parse_link_dump(std::span<const std::byte> datagram, std::uint32_t seq,
+                           std::uint32_t portid, std::vector<LinkStats>& links);
+
 /// Dumps every link over a fresh NETLINK_ROUTE socket, retrying an interrupted dump
 /// (NLM_F_DUMP_INTR) a bounded number of times. Returns links in kernel order.
 /// Throws std::system_error ("cannot dump links: ...") on failure.
 std::vector<LinkStats> read_link_stats();
+
+/// Same, over an open socket (its next sequence numbers are used).
+std::vector<LinkStats> read_link_stats(NetlinkSocket& socket);
 
 }  // namespace netprom

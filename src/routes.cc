@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+#include "routes.h"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace netprom {
+namespace {
+
+[[noreturn]] void throw_bad_route(std::string_view why) {
+  throw fmt::system_error(EBADMSG, "cannot dump routes: {}", why);
+}
+
+std::uint32_t get_u32(const nlattr* attr, std::string_view name) {
+  if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+    throw_bad_route(fmt::format("{} of {} bytes", name, mnl_attr_get_payload_len(attr)));
+  return mnl_attr_get_u32(attr);
+}
+
+// RTA_GATEWAY is a bare in_addr or in6_addr, its size fixed by the route's family.
+std::string format_gateway(const nlattr* attr, int family) {
+  std::size_t expected = family == AF_INET ? sizeof(in_addr) : sizeof(in6_addr);
+  if (mnl_attr_get_payload_len(attr) != expected)
+    throw_bad_route(fmt::format("RTA_GATEWAY of {} bytes", mnl_attr_get_payload_len(attr)));
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  if (::inet_ntop(family, mnl_attr_get_payload(attr), text.data(), text.size()) == nullptr)
+    throw fmt::system_error(errno, "cannot dump routes: cannot format gateway");
+  return text.data();
+}
+
+// Walks attributes in [begin, begin + length) and calls visit for each; mnl_attr_ok()
+// keeps every read inside the range whatever nla_len claims. Bytes left over mean an
+// attribute cut short, which makes the whole message suspect.
+template <typename Visit>
+void walk_attributes(const void* begin, std::size_t length, std::string_view where, Visit visit) {
+  int left = static_cast<int>(length);
+  const auto* attr = static_cast<const nlattr*>(begin);
+  for (; mnl_attr_ok(attr, left); attr = mnl_attr_next(attr)) {
+    left -= static_cast<int>(MNL_ALIGN(attr->nla_len));
+    visit(attr);
+  }
+  if (left > 0) throw_bad_route(fmt::format("truncated attribute in {}", where));
+}
+
+// RTA_MULTIPATH is a run of struct rtnexthop, each followed by its own attributes and
+// padded to RTNH_ALIGNTO; rtnh_len covers the header and the attributes.
+void parse_multipath(const nlattr* multipath, int family, std::uint32_t metric,
+                     std::vector<Gateway>& gateways) {
+  const auto* bytes = static_cast<const unsigned char*>(mnl_attr_get_payload(multipath));
+  std::size_t left = mnl_attr_get_payload_len(multipath);
+  while (left >= sizeof(rtnexthop)) {
+    rtnexthop nexthop;
+    std::memcpy(&nexthop, bytes, sizeof nexthop);
+    if (nexthop.rtnh_len < sizeof nexthop || nexthop.rtnh_len > left)
+      throw_bad_route(fmt::format("nexthop of {} bytes in {}", nexthop.rtnh_len, left));
+    walk_attributes(bytes + RTNH_LENGTH(0), nexthop.rtnh_len - RTNH_LENGTH(0), "a nexthop",
+                    [&](const nlattr* attr) {
+                      if (mnl_attr_get_type(attr) != RTA_GATEWAY) return;
+                      gateways.push_back(Gateway{
+                          .family = family == AF_INET ? Family::v4 : Family::v6,
+                          .address = format_gateway(attr, family),
+                          .ifindex = static_cast<std::uint32_t>(nexthop.rtnh_ifindex),
+                          .metric = metric});
+                    });
+    std::size_t step = std::min<std::size_t>(RTNH_ALIGN(nexthop.rtnh_len), left);
+    bytes += step;
+    left -= step;
+  }
+  if (left > 0) throw_bad_route("truncated nexthop");
+}
+
+void parse_route_message(const nlmsghdr& nlh, std::vector<Gateway>& gateways) {
+  std::size_t payload = mnl_nlmsg_get_payload_len(&nlh);
+  if (payload < sizeof(rtmsg)) throw_bad_route(fmt::format("RTM_NEWROUTE of {} bytes", payload));
+  rtmsg route;
+  std::memcpy(&route, mnl_nlmsg_get_payload(&nlh), sizeof route);
+  // Only IPv4 and IPv6 unicast default routes; RTM_F_CLONED marks cache entries, which a
+  // plain dump does not return but an IPv6 one of an old kernel might.
+  if (route.rtm_family != AF_INET && route.rtm_family != AF_INET6) return;
+  if (route.rtm_dst_len != 0 || route.rtm_type != RTN_UNICAST) return;
+  if (route.rtm_flags & RTM_F_CLONED) return;
+
+  // rtm_table is 8 bits; tables above 255 are only in RTA_TABLE (rtm_table says
+  // RT_TABLE_COMPAT then), so RTA_TABLE wins when present.
+  std::uint32_t table = route.rtm_table;
+  std::uint32_t oif = 0;
+  std::uint32_t metric = 0;
+  const nlattr* gateway = nullptr;
+  const nlattr* multipath = nullptr;
+  constexpr std::size_t kHeaderBytes = MNL_ALIGN(sizeof(rtmsg));
+  walk_attributes(mnl_nlmsg_get_payload_offset(&nlh, sizeof route),
+                  payload > kHeaderBytes ? payload - kHeaderBytes : 0, "a route",
+                  [&](const nlattr* attr) {
+                    switch (mnl_attr_get_type(attr)) {
+                      case RTA_TABLE: table = get_u32(attr, "RTA_TABLE"); break;
+                      case RTA_OIF: oif = get_u32(attr, "RTA_OIF"); break;
+                      case RTA_PRIORITY: metric = get_u32(attr, "RTA_PRIORITY"); break;
+                      case RTA_GATEWAY: gateway = attr; break;
+                      case RTA_MULTIPATH: multipath = attr; break;
+                      default: break;
+                    }
+                  });
+  if (table != RT_TABLE_MAIN) return;
+  if (gateway != nullptr) {
+    gateways.push_back(Gateway{.family = route.rtm_family == AF_INET ? Family::v4 : Family::v6,
+                               .address = format_gateway(gateway, route.rtm_family),
+                               .ifindex = oif,
+                               .metric = metric});
+  }
+  if (multipath != nullptr) parse_multipath(multipath, route.rtm_family, metric, gateways);
+}
+
+// Asks for one family's routes. With NETLINK_GET_STRICT_CHK, rtm_table = RT_TABLE_MAIN
+// makes the kernel dump only the main table; without it the kernel ignores the field and
+// parse_route_dump() filters.
+std::vector<Gateway> dump_gateways(NetlinkSocket& socket, unsigned char family) {
+  struct {
+    nlmsghdr header;
+    rtmsg route;
+  } request{};
+  request.header.nlmsg_len = sizeof request;
+  request.header.nlmsg_type = RTM_GETROUTE;
+  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  request.route.rtm_family = family;
+  request.route.rtm_table = RT_TABLE_MAIN;
+  static_assert(sizeof request == NLMSG_LENGTH(sizeof(rtmsg)));
+
+  std::vector<Gateway> gateways;
+  run_dump(
+      socket, std::as_writable_bytes(std::span(&request, 1)), "routes",
+      [&gateways](std::span<const std::byte> datagram, std::uint32_t seq, std::uint32_t portid) {
+        return parse_route_dump(datagram, seq, portid, gateways);
+      },
+      [&gateways] { gateways.clear(); });
+  return gateways;
+}
+
+}  // namespace
+
+DumpStatus parse_route_dump(std::span<const std::byte> datagram, std::uint32_t seq,
+                            std::uint32_t portid, std::vector<Gateway>& gateways) {
+  return parse_dump_datagram(
+      datagram, seq, portid, RTM_NEWROUTE, "routes",
+      [&gateways](const nlmsghdr& nlh) { parse_route_message(nlh, gateways); });
+}
+
+void order_gateways(std::vector<Gateway>& gateways) {
+  std::stable_sort(gateways.begin(), gateways.end(), [](const Gateway& a, const Gateway& b) {
+    bool a_v4 = a.family == Family::v4;
+    bool b_v4 = b.family == Family::v4;
+    if (a_v4 != b_v4) return a_v4;
+    return a.metric < b.metric;
+  });
+  std::vector<Gateway> unique;
+  unique.reserve(gateways.size());
+  for (Gateway& gateway : gateways) {
+    bool seen = std::any_of(unique.begin(), unique.end(), [&gateway](const Gateway& kept) {
+      return kept.family == gateway.family && kept.address == gateway.address &&
+             kept.ifindex == gateway.ifindex;
+    });
+    if (!seen) unique.push_back(std::move(gateway));
+  }
+  gateways = std::move(unique);
+}
+
+bool is_ipv6_link_local(const std::string& address) {
+  in6_addr parsed;
+  if (::inet_pton(AF_INET6, address.c_str(), &parsed) != 1) return false;
+  return parsed.s6_addr[0] == 0xfe && (parsed.s6_addr[1] & 0xc0) == 0x80;
+}
+
+std::vector<Gateway> read_default_gateways() {
+  NetlinkSocket socket;
+  std::vector<Gateway> gateways = dump_gateways(socket, AF_INET);
+  std::vector<Gateway> v6 = dump_gateways(socket, AF_INET6);
+  gateways.insert(gateways.end(), std::make_move_iterator(v6.begin()),
+                  std::make_move_iterator(v6.end()));
+  order_gateways(gateways);
+  for (Gateway& gateway : gateways) {
+    if (gateway.family != Family::v6 || !is_ipv6_link_local(gateway.address)) continue;
+    // A link-local address means nothing without its link. The numeric index is the
+    // fallback when the interface vanished meanwhile; getaddrinfo() accepts both forms.
+    std::array<char, IF_NAMESIZE> name{};
+    if (gateway.ifindex != 0 && ::if_indextoname(gateway.ifindex, name.data()) != nullptr)
+      gateway.address += fmt::format("%{}", name.data());
+    else if (gateway.ifindex != 0)
+      gateway.address += fmt::format("%{}", gateway.ifindex);
+  }
+  return gateways;
+}
+
+}  // namespace netprom

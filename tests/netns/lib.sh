@@ -1,0 +1,203 @@
+# SPDX-License-Identifier: MIT
+# Helpers sourced by the namespace tests (tests/netns/*.sh). Not a test itself.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   need_root; need_tools fping
+#   netns_setup                      # client ns $NS_C <-> peer ns $NS_P over a veth pair
+#   responder_start --delay 100      # in $NS_P, waits for its ready file
+#   in_client "$NETPROM" -o - ...    # run in the client namespace (as root: raw ICMP sockets)
+#   as_nobody "$NETPROM" -o - ...    # as uid 65534 with no capabilities in the client namespace
+#   responder_stop; responder_count total
+#
+# Addresses: client 198.18.0.1/24 fd00::1/64, peer 198.18.0.2/24 fd00::2/64.
+# Every name carries the prefix "rsp" and this shell's pid, so parallel tests never collide, and
+# the EXIT trap removes everything, also when a test fails half way.
+
+NETPROM_TOP=${NETPROM_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+NETPROM=${NETPROM:-$NETPROM_TOP/build/netprom}
+RESPONDER=${RESPONDER:-$NETPROM_TOP/build/netprom-responder}
+
+NS_C=rspc$$
+NS_P=rspp$$
+VETH_C=rspa$$
+VETH_P=rspb$$
+PEER4=198.18.0.2
+PEER6=fd00::2
+CLIENT4=198.18.0.1
+CLIENT6=fd00::1
+RSP_TMP=
+RSP_PID=
+_rsp_pids=()
+
+need_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "skipped: needs root"
+    exit 77
+  fi
+}
+
+need_tools() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null 2>&1 || { echo "skipped: needs $t"; exit 77; }
+  done
+}
+
+# Fails (not skips) when a binary under test is missing: the driver builds them first.
+need_binary() {
+  local b
+  for b in "$@"; do
+    [ -x "$b" ] || fail "binary $b not built"
+  done
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+rsp_cleanup() {
+  local pid
+  for pid in "${_rsp_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${_rsp_pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  # Deleting a namespace kills nothing in it by itself: anything left running goes first.
+  local ns
+  for ns in "$NS_C" "$NS_P"; do
+    if ip netns pids "$ns" >/dev/null 2>&1; then
+      for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+      ip netns del "$ns" 2>/dev/null || true
+    fi
+  done
+  ip link del "$VETH_C" 2>/dev/null || true
+  [ -n "$RSP_TMP" ] && rm -rf "$RSP_TMP"
+  return 0
+}
+
+# Creates both namespaces and the veth pair, and arms the cleanup trap.
+netns_setup() {
+  trap rsp_cleanup EXIT
+  trap 'exit 130' INT TERM
+  RSP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rsp.$$.XXXXXX")
+  chmod 0755 "$RSP_TMP"
+  ip netns add "$NS_C" || fail "cannot create namespace $NS_C"
+  ip netns add "$NS_P" || fail "cannot create namespace $NS_P"
+  ip link add "$VETH_C" netns "$NS_C" type veth peer name "$VETH_P" netns "$NS_P" ||
+    fail "cannot create veth pair $VETH_C/$VETH_P"
+  local ns dev a4 a6
+  for ns in "$NS_C" "$NS_P"; do
+    if [ "$ns" = "$NS_C" ]; then dev=$VETH_C a4=$CLIENT4 a6=$CLIENT6; else dev=$VETH_P a4=$PEER4 a6=$PEER6; fi
+    ip -n "$ns" link set lo up
+    ip -n "$ns" addr add "$a4/24" dev "$dev"
+    ip -n "$ns" addr add "$a6/64" dev "$dev" nodad
+    ip -n "$ns" link set "$dev" up
+  done
+  # The peer's kernel stays silent so that every echo reply comes from the responder.
+  ip netns exec "$NS_P" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 net.ipv6.icmp.echo_ignore_all=1 ||
+    fail "cannot switch off kernel echo replies in $NS_P"
+  # A link reports up a moment after `link set up`; wait for both ends (bounded).
+  local i
+  for i in $(seq 50); do
+    if ip -n "$NS_C" -o link show "$VETH_C" | grep -q 'state UP' &&
+       ip -n "$NS_P" -o link show "$VETH_P" | grep -q 'state UP'; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "veth pair did not come up"
+}
+
+# Lets uid/gid 0..2^31-1 open ICMP datagram ("ping") sockets in the client namespace.
+open_ping_group_range() {
+  ip netns exec "$NS_C" sysctl -q -w net.ipv4.ping_group_range="0 2147483647" ||
+    fail "cannot set ping_group_range in $NS_C"
+}
+
+in_client() { ip netns exec "$NS_C" "$@"; }
+in_peer() { ip netns exec "$NS_P" "$@"; }
+as_nobody() {
+  ip netns exec "$NS_C" setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$@"
+}
+
+# responder_start [OPTIONS...]: starts the responder in the peer namespace and waits (at most
+# 5 s) for its ready file. One responder at a time; responder_stop before starting another.
+responder_start() {
+  need_binary "$RESPONDER"
+  rm -f "$RSP_TMP/ready" "$RSP_TMP/count"
+  ip netns exec "$NS_P" "$RESPONDER" --ready-file "$RSP_TMP/ready" --count-file "$RSP_TMP/count" \
+    --max-seconds 120 "$@" 2>"$RSP_TMP/responder.err" &
+  RSP_PID=$!
+  _rsp_pids+=("$RSP_PID")
+  local i
+  for i in $(seq 100); do
+    [ -s "$RSP_TMP/ready" ] && return 0
+    kill -0 "$RSP_PID" 2>/dev/null || { cat "$RSP_TMP/responder.err" >&2; fail "responder exited early"; }
+    sleep 0.05
+  done
+  fail "responder not ready after 5 s"
+}
+
+# Stops the responder; its count file is complete afterwards.
+responder_stop() {
+  [ -n "$RSP_PID" ] || return 0
+  kill -TERM "$RSP_PID" 2>/dev/null || true
+  wait "$RSP_PID" 2>/dev/null || true
+  RSP_PID=
+  [ -s "$RSP_TMP/count" ] || fail "responder wrote no count file"
+}
+
+# responder_count KEY: a number from the count file ("total", "ipv4", "ipv6", "dns", an action
+# name like "reply" or "drop", or "source ADDR"); 0 when absent.
+responder_count() {
+  awk -v k="$*" '{ v = $NF; $NF = ""; sub(/ $/, ""); if ($0 == k) { print v; found = 1 } }
+                 END { if (!found) print 0 }' "$RSP_TMP/count"
+}
+
+# metric FILE NAME DEST: the value of NAME{...dest="DEST"...} in a .prom file, or "absent".
+metric() {
+  awk -v name="$2" -v dest="dest=\"$3\"" '
+    index($0, name "{") == 1 && index($0, dest) { print $NF; found = 1; exit }
+    END { if (!found) print "absent" }' "$1"
+}
+
+# expect_metric FILE NAME DEST WANT: exact comparison, as text (counts) or numerically (floats).
+expect_metric() {
+  local got
+  got=$(metric "$1" "$2" "$3")
+  if [ "$got" = "$4" ]; then return 0; fi
+  if [ "$got" != absent ] && [ "$4" != absent ] && awk -v a="$got" -v b="$4" 'BEGIN { exit !(a + 0 == b + 0) }'; then
+    return 0
+  fi
+  echo "--- output ($1):" >&2
+  grep "dest=\"$3\"" "$1" >&2 || true
+  fail "$2{dest=\"$3\"}: expected $4, got $got"
+}
+
+# expect_range FILE NAME DEST LOW HIGH: LOW <= value < HIGH.
+expect_range() {
+  local got
+  got=$(metric "$1" "$2" "$3")
+  if [ "$got" != absent ] && awk -v v="$got" -v lo="$4" -v hi="$5" 'BEGIN { exit !(v >= lo && v < hi) }'; then
+    return 0
+  fi
+  echo "--- output ($1):" >&2
+  grep "dest=\"$3\"" "$1" >&2 || true
+  fail "$2{dest=\"$3\"}: expected in [$4, $5), got $got"
+}
+
+# run_netprom OUT [ARGS...]: runs "$@" (a command line) with stdout to OUT and stderr to OUT.err,
+# and fails unless it exits 0.
+run_ok() {
+  local out=$1
+  shift
+  local rc=0
+  "$@" >"$out" 2>"$out.err" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "--- stderr:" >&2
+    cat "$out.err" >&2
+    fail "expected exit 0 from: $* ; got $rc"
+  fi
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+#include "config.h"
+
+#include <toml++/toml.h>
+#include <fmt/format.h>
+
+#include "errors.h"
+#include "targets.h"
+
+namespace netprom {
+namespace {
+
+std::string where(std::string_view path, const toml::source_region& src) {
+  return fmt::format("{}:{}:{}", path, src.begin.line, src.begin.column);
+}
+
+[[noreturn]] void fail(std::string_view path, const toml::node& node, std::string_view what) {
+  throw ConfigError(fmt::format("{}: {}", where(path, node.source()), what));
+}
+
+std::string unknown_key_message(std::string_view key, const std::vector<std::string>& known,
+                                std::string_view context) {
+  std::string guess = closest_key(key, known);
+  if (!guess.empty()) return fmt::format("unknown key '{}'{}, did you mean '{}'?", key, context, guess);
+  return fmt::format("unknown key '{}'{}", key, context);
+}
+
+// Converts a TOML node to the value kind a setting wants; type errors name the wanted type.
+OptionValue to_value(const OptionDef& def, const toml::node& node, std::string_view path) {
+  std::string key = config_key(def);
+  switch (def.kind) {
+    case ValueKind::flag:
+      if (auto b = node.value_exact<bool>()) return *b;
+      fail(path, node, fmt::format("{} must be true or false", key));
+    case ValueKind::integer:
+      if (auto i = node.value_exact<std::int64_t>()) return *i;
+      fail(path, node, fmt::format("{} must be a whole number", key));
+    case ValueKind::seconds:
+    case ValueKind::number:
+      if (node.is_integer() || node.is_floating_point()) return *node.value<double>();
+      fail(path, node, fmt::format("{} must be a number", key));
+    case ValueKind::list: {
+      const toml::array* arr = node.as_array();
+      if (!arr) fail(path, node, fmt::format("{} must be an array of numbers, e.g. [0.001, 0.01, 0.1]", key));
+      std::vector<double> list;
+      for (const toml::node& item : *arr) {
+        if (!item.is_integer() && !item.is_floating_point())
+          fail(path, item, fmt::format("{} must hold numbers only", key));
+        list.push_back(*item.value<double>());
+      }
+      return list;
+    }
+    default:
+      if (auto s = node.value_exact<std::string>()) return *s;
+      fail(path, node, fmt::format("{} must be a string", key));
+  }
+}
+
+Family parse_family(const toml::node& node, std::string_view path) {
+  auto s = node.value_exact<std::string>();
+  if (s == "ipv4") return Family::v4;
+  if (s == "ipv6") return Family::v6;
+  if (s == "any") return Family::any;
+  fail(path, node, "family must be \"ipv4\", \"ipv6\" or \"any\"");
+}
+
+TargetSpec parse_target(const toml::node& node, std::string_view path) {
+  const toml::table* table = node.as_table();
+  if (!table) fail(path, node, "target must be a table: use [[target]] with name and host");
+  static const std::vector<std::string> kKeys = {"name", "host", "family", "labels"};
+  TargetSpec t;
+  t.origin = where(path, node.source());
+  const toml::node* name_node = nullptr;
+  for (const auto& [k, v] : *table) {
+    std::string_view key = k.str();
+    if (key == "name" || key == "host") {
+      auto s = v.value_exact<std::string>();
+      if (!s) fail(path, v, fmt::format("target {} must be a string", key));
+      (key == "name" ? t.name : t.host) = *s;
+      if (key == "name") name_node = &v;
+    } else if (key == "family") {
+      t.family = parse_family(v, path);
+    } else if (key == "labels") {
+      const toml::table* labels = v.as_table();
+      if (!labels) fail(path, v, "target labels must be a table, e.g. labels = { site = \"home\" }");
+      for (const auto& [lk, lv] : *labels) {
+        auto value = lv.value_exact<std::string>();
+        if (!value) fail(path, lv, fmt::format("label '{}' must be a string", lk.str()));
+        if (auto p = label_name_problem(lk.str()); !p.empty()) fail(path, lv, p);
+        t.labels.emplace_back(std::string(lk.str()), *value);
+      }
+    } else {
+      throw ConfigError(fmt::format("{}: {}", where(path, k.source()), unknown_key_message(key, kKeys, " in [[target]]")));
+    }
+  }
+  if (t.host.empty()) fail(path, node, "target has no host; add host = \"...\"");
+  if (!name_node) t.name = t.host;
+  try {
+    check_target(t);
+  } catch (const OptionValueError& e) {
+    fail(path, name_node ? *name_node : node, e.what());
+  }
+  return t;
+}
+
+}  // namespace
+
+ConfigFile parse_config(std::string_view text, std::string_view path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}: {}", where(path, e.source()), e.description()));
+  }
+  std::vector<std::string> known{"target"};
+  for (const OptionDef& def : option_table()) known.push_back(config_key(def));
+
+  ConfigFile config;
+  for (const auto& [k, v] : root) {
+    std::string_view key = k.str();
+    if (key == "target") {
+      const toml::array* arr = v.as_array();
+      if (!arr) fail(path, v, "target must be an array of tables: write [[target]]");
+      for (const toml::node& item : *arr) config.targets.push_back(parse_target(item, path));
+      continue;
+    }
+    const OptionDef* def = find_option(key);
+    if (!def) throw ConfigError(fmt::format("{}: {}", where(path, k.source()), unknown_key_message(key, known, "")));
+    OptionValue value = to_value(*def, v, path);
+    try {
+      check_option_value(*def, value);
+    } catch (const OptionValueError& e) {
+      fail(path, v, fmt::format("{} {}", config_key(*def), e.what()));
+    }
+    config.assignments.emplace_back(def, std::move(value));
+  }
+  bool v4 = false, v6 = false;
+  for (const auto& [def, value] : config.assignments) {
+    if (def->name == "ipv4") v4 = std::get<bool>(value);
+    if (def->name == "ipv6") v6 = std::get<bool>(value);
+  }
+  if (v4 && v6) fail(path, *root.get("ipv6"), "ipv4 and ipv6 exclude each other; set one");
+  if (auto [problem, target] = duplicate_name_problem(config.targets); target)
+    throw ConfigError(fmt::format("{}: {}", target->origin, problem));
+  return config;
+}
+
+Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
+                        std::optional<std::vector<TargetSpec>> file_targets) {
+  Settings s;
+  for (const auto& [def, value] : config.assignments) def->apply(s, value);
+  for (const auto& [def, value] : cl.assignments) def->apply(s, value);
+
+  if (!cl.dests.empty() || file_targets) {
+    std::size_t from_file = file_targets ? file_targets->size() : 0;
+    if (file_targets) s.targets = std::move(*file_targets);
+    for (std::size_t i = 0; i < cl.dests.size(); ++i) {
+      try {
+        s.targets.push_back(parse_dest(cl.dests[i], fmt::format("argument {}", i + 1)));
+      } catch (const OptionValueError& e) {
+        throw UsageError(fmt::format("destination '{}': {}", cl.dests[i], e.what()));
+      }
+    }
+    if (auto [problem, target] = duplicate_name_problem(s.targets); target) {
+      std::string message = fmt::format("{}: {}", target->origin, problem);
+      if (target < s.targets.data() + from_file) throw ConfigError(message);  // both in the file
+      throw UsageError(message);
+    }
+  } else {
+    s.targets = config.targets;
+  }
+  return s;
+}
+
+}  // namespace netprom

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// Prometheus text exposition format 0.0.4, rendered straight into one buffer.
+// Knows nothing of ICMP or netlink: metric names and help texts come from metrics.cc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace netprom {
+
+/// The TYPE line's word.
+enum class MetricType { gauge, counter, histogram };
+
+/// A rendered, escaped label set such as `dest="a\"b",site="x"`, built once per target
+/// and reused for every family.
+class LabelSet {
+ public:
+  /// Appends name="value", escaping `\`, `"` and newline in the value. `name` must already be
+  /// a valid label name (metrics.cc and config validation guarantee it).
+  LabelSet& add(std::string_view name, std::string_view value);
+  /// The rendered labels without braces; empty when there are none.
+  std::string_view str() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+/// Appends families and samples in order. Each family's samples must follow its family()
+/// call (the text format wants a family's samples together).
+class ExpositionWriter {
+ public:
+  /// Writes `# HELP` (escaped) and `# TYPE` for a new family.
+  void family(std::string_view name, std::string_view help, MetricType type);
+  /// Writes one sample line: name{labels} value. `labels` as from LabelSet::str(); `extra`
+  /// is appended after them (for a histogram's `le`), already rendered.
+  void sample(std::string_view name, std::string_view labels, double value, std::string_view extra = {});
+  /// Same for counters and other integers: printed exactly.
+  void sample(std::string_view name, std::string_view labels, std::uint64_t value, std::string_view extra = {});
+  /// The text so far; ends in a newline once anything was written.
+  std::string_view text() const { return {buffer_.data(), buffer_.size()}; }
+
+ private:
+  void name_and_labels(std::string_view name, std::string_view labels, std::string_view extra);
+  fmt::memory_buffer buffer_;
+};
+
+/// Formats a double as the text format wants: shortest round-trip, locale-free,
+/// `NaN`, `+Inf`, `-Inf`.
+std::string format_value(double value);
+
+/// Appends `value` escaped for a label value (`\` -> `\\`, `"` -> `\"`, newline -> `\n`).
+void append_escaped_label_value(std::string& out, std::string_view value);
+
+}  // namespace netprom

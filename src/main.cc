@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+// netprom: wiring and exit codes only. Everything else is in libnetprom.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <optional>
+#include <system_error>
+
+#include <cxxopts.hpp>
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "config.h"
+#include "errors.h"
+#include "interface_filter.h"
+#include "link_stats.h"
+#include "metrics.h"
+#include "pinger.h"
+#include "plan.h"
+#include "routes.h"
+#include "targets.h"
+#include "textfile.h"
+#include "unique_fd.h"
+
+namespace {
+
+using namespace netprom;
+
+// sysexits(3)
+constexpr int kExUsage = 64, kExCantCreat = 73, kExTempFail = 75, kExNoPerm = 77, kExConfig = 78;
+
+void print_error(std::string_view what) { fmt::print(stderr, "netprom: error: {}\n", what); }
+
+std::string read_text(const std::string& path, std::string_view role) {
+  UniqueFd owned;
+  int fd = STDIN_FILENO;
+  if (path != "-") {
+    owned.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    fd = owned.get();
+  }
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0)
+    throw ConfigError(fmt::format("cannot read {} {}: {}", role, path, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) throw ConfigError(fmt::format("cannot read {} {}: it is a directory", role, path));
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw ConfigError(fmt::format("cannot read {} {}: {}", role, path, std::strerror(errno)));
+    if (n == 0) return text;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+void on_signal(int sig) {
+  remove_temp_file_on_signal();
+  const char* msg = sig == SIGINT ? "netprom: error: interrupted (SIGINT); the previous output is kept\n"
+                                  : "netprom: error: terminated (SIGTERM); the previous output is kept\n";
+  (void)!::write(STDERR_FILENO, msg, std::strlen(msg));
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+void write_output(const std::string& output, const std::string& text) {
+  if (output != "-") return write_file_atomically(output, text);
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    ssize_t n = ::write(STDOUT_FILENO, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw OutputError(fmt::format("cannot write standard output: {}", std::strerror(errno)));
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::chrono::nanoseconds to_ns(double seconds) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
+}
+
+int run(int argc, char** argv) {
+  auto started = std::chrono::steady_clock::now();
+  CommandLine cl = parse_command_line(argc, argv);
+  if (cl.help) return fmt::print("{}", help_text()), 0;
+  if (cl.version) return fmt::print("netprom {}\n", NETPROM_VERSION), 0;
+
+  std::string config_path = cl.config_path.value_or("");
+  struct stat st {};
+  if (!cl.config_path && ::stat(kDefaultConfigPath.data(), &st) == 0) config_path = kDefaultConfigPath;
+  ConfigFile config;
+  if (!config_path.empty()) config = parse_config(read_text(config_path, "config file"), config_path);
+  Settings s = merge_settings(config, cl, std::nullopt);
+  if (s.targets_file) {
+    std::string label = *s.targets_file == "-" ? "standard input" : *s.targets_file;
+    s = merge_settings(config, cl, parse_targets_file(read_text(*s.targets_file, "targets file"), label));
+  }
+  try {
+    check_settings(s);
+  } catch (const OptionValueError& e) {
+    throw UsageError(e.what());
+  }
+  std::string output = choose_output(s, ::stat(kTextfileDir.data(), &st) == 0 && S_ISDIR(st.st_mode));
+  if (cl.check) return fmt::print("{}", render_plan(s, config_path, output)), 0;
+
+  std::optional<OutputLock> lock;
+  if (output != "-") {
+    lock.emplace(output);
+    remove_stale_temp_files(output);
+  }
+  int status = 0;
+  RunReport report;
+  report.version = NETPROM_VERSION;
+  std::vector<PingResult> results;
+  if ((report.ping_enabled = !s.no_ping)) {
+    try {
+      if (s.targets.empty()) s.targets = gateway_targets(read_default_gateways());
+      std::vector<PingTarget> targets;
+      for (const TargetSpec& t : s.targets) targets.push_back({t.name, t.host, t.family});
+      PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
+                    s.ttl, s.tos, s.source, s.interface, s.rate};
+      results = run_pings(targets, o);
+      report.ping_ok = true;
+      report.targets = s.targets;
+      report.ping = results;
+    } catch (const IcmpPermissionError& e) {
+      print_error(e.what());
+      status = kExNoPerm;
+    } catch (const std::system_error& e) {
+      print_error(fmt::format("ping: {}", e.what()));
+      status = 1;
+    }
+  }
+  std::vector<LinkStats> links;
+  if ((report.interfaces_enabled = !s.no_interfaces)) {
+    try {
+      InterfaceFilter filter(s.interface_include, s.interface_exclude);
+      for (LinkStats& l : read_link_stats())
+        if (filter.keep(l.name)) links.push_back(std::move(l));
+      report.interfaces_ok = true;
+      report.links = links;
+    } catch (const std::system_error& e) {
+      print_error(fmt::format("interfaces: {}", e.what()));
+      if (status == 0) status = 1;
+    }
+  }
+  report.timestamp_seconds =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  report.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  write_output(output, render_metrics(report));
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGINT, &sa, nullptr);
+  try {
+    return run(argc, argv);
+  } catch (const UsageError& e) {
+    print_error(fmt::format("{} (see 'netprom --help')", e.what()));
+    return kExUsage;
+  } catch (const ConfigError& e) {
+    print_error(e.what());
+    return kExConfig;
+  } catch (const LockHeldError& e) {
+    print_error(e.what());
+    return kExTempFail;
+  } catch (const OutputError& e) {
+    print_error(e.what());
+    return kExCantCreat;
+  } catch (const std::system_error& e) {
+    print_error(e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    print_error(fmt::format("internal error: {}", e.what()));
+    return 1;
+  }
+}

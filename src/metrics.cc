@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+#include "metrics.h"
+
+#include <cstdint>
+#include <optional>
+
+#include "exposition.h"
+#include "rtt_stats.h"
+
+namespace netprom {
+namespace {
+
+std::string_view family_label(Family f) { return f == Family::v6 ? "ipv6" : "ipv4"; }
+
+void render_ping(const RunReport& r, ExpositionWriter& w) {
+  std::vector<std::string> labels;
+  labels.reserve(r.targets.size());
+  for (const TargetSpec& t : r.targets) labels.push_back(render_target_labels(t));
+  std::vector<std::optional<RttSummary>> rtt;
+  rtt.reserve(r.ping.size());
+  for (const PingResult& p : r.ping) rtt.push_back(summarize_rtts(p.rtt_seconds));
+
+  auto counts = [&](std::string_view name, std::string_view help, auto field) {
+    w.family(name, help, MetricType::gauge);
+    for (std::size_t i = 0; i < r.ping.size(); ++i) w.sample(name, labels[i], field(r.ping[i]));
+  };
+  w.family("netprom_ping_up", "1 if at least one valid echo reply came back this run, else 0.", MetricType::gauge);
+  for (std::size_t i = 0; i < r.ping.size(); ++i)
+    w.sample("netprom_ping_up", labels[i], std::uint64_t{r.ping[i].received > 0 ? 1u : 0u});
+  counts("netprom_ping_packets_sent", "Echo requests sent this run (answered, timed out or failed to send).",
+         [](const PingResult& p) { return p.sent; });
+  counts("netprom_ping_packets_received", "Distinct valid echo replies received in time this run.",
+         [](const PingResult& p) { return p.received; });
+  counts("netprom_ping_packets_duplicate", "Duplicate echo replies this run, not counted as received.",
+         [](const PingResult& p) { return p.duplicates; });
+  counts("netprom_ping_packets_late", "Valid echo replies that came after their timeout this run.",
+         [](const PingResult& p) { return p.late; });
+  counts("netprom_ping_icmp_errors", "ICMP errors (unreachable, time exceeded) received for this run's requests.",
+         [](const PingResult& p) { return p.errors; });
+
+  w.family("netprom_ping_loss_ratio", "1 - received/sent this run; absent when nothing was sent.", MetricType::gauge);
+  for (std::size_t i = 0; i < r.ping.size(); ++i) {
+    const PingResult& p = r.ping[i];
+    if (p.sent == 0) continue;
+    w.sample("netprom_ping_loss_ratio", labels[i],
+             1.0 - static_cast<double>(p.received) / static_cast<double>(p.sent));
+  }
+  struct RttFamily {
+    std::string_view name, help;
+    double RttSummary::*field;
+  };
+  static constexpr RttFamily kRtt[] = {
+      {"netprom_ping_rtt_min_seconds", "Smallest round-trip time this run; absent when no reply came.",
+       &RttSummary::min},
+      {"netprom_ping_rtt_avg_seconds", "Mean round-trip time this run; absent when no reply came.", &RttSummary::avg},
+      {"netprom_ping_rtt_max_seconds", "Largest round-trip time this run; absent when no reply came.",
+       &RttSummary::max},
+      {"netprom_ping_rtt_stddev_seconds",
+       "Population standard deviation of the round-trip times this run (ping's mdev); absent when no reply came.",
+       &RttSummary::stddev},
+  };
+  for (const RttFamily& f : kRtt) {
+    w.family(f.name, f.help, MetricType::gauge);
+    for (std::size_t i = 0; i < r.ping.size(); ++i)
+      if (rtt[i]) w.sample(f.name, labels[i], (*rtt[i]).*f.field);
+  }
+  w.family("netprom_ping_target_info", "The address pinged for a destination this run (value 1).", MetricType::gauge);
+  for (std::size_t i = 0; i < r.ping.size(); ++i) {
+    const PingResult& p = r.ping[i];
+    if (!p.resolved) continue;
+    std::string l = labels[i];
+    LabelSet extra;
+    extra.add("address", p.address).add("family", family_label(p.family));
+    l += ',';
+    l += extra.str();
+    w.sample("netprom_ping_target_info", l, std::uint64_t{1});
+  }
+}
+
+struct LinkCounter {
+  std::string_view name, help;
+  std::uint64_t LinkStats::*field;
+};
+
+// Names and meanings follow node_exporter's netdev collector and the columns of /proc/net/dev.
+constexpr LinkCounter kLinkCounters[] = {
+    {"netprom_network_receive_bytes_total", "Bytes received (/proc/net/dev receive bytes).", &LinkStats::rx_bytes},
+    {"netprom_network_receive_packets_total", "Packets received.", &LinkStats::rx_packets},
+    {"netprom_network_receive_errs_total", "Receive errors.", &LinkStats::rx_errs},
+    {"netprom_network_receive_drop_total", "Received packets dropped (rx_dropped + rx_missed_errors).",
+     &LinkStats::rx_drop},
+    {"netprom_network_receive_fifo_total", "Receive FIFO errors.", &LinkStats::rx_fifo},
+    {"netprom_network_receive_frame_total", "Receive framing errors (length + over + crc + frame).",
+     &LinkStats::rx_frame},
+    {"netprom_network_receive_compressed_total", "Compressed packets received.", &LinkStats::rx_compressed},
+    {"netprom_network_receive_multicast_total", "Multicast packets received.", &LinkStats::rx_multicast},
+    {"netprom_network_transmit_bytes_total", "Bytes transmitted.", &LinkStats::tx_bytes},
+    {"netprom_network_transmit_packets_total", "Packets transmitted.", &LinkStats::tx_packets},
+    {"netprom_network_transmit_errs_total", "Transmit errors.", &LinkStats::tx_errs},
+    {"netprom_network_transmit_drop_total", "Transmitted packets dropped.", &LinkStats::tx_drop},
+    {"netprom_network_transmit_fifo_total", "Transmit FIFO errors.", &LinkStats::tx_fifo},
+    {"netprom_network_transmit_colls_total", "Collisions while transmitting.", &LinkStats::tx_colls},
+    {"netprom_network_transmit_carrier_total", "Transmit carrier errors (carrier + aborted + window + heartbeat).",
+     &LinkStats::tx_carrier},
+    {"netprom_network_transmit_compressed_total", "Compressed packets transmitted.", &LinkStats::tx_compressed},
+};
+
+void render_links(const RunReport& r, ExpositionWriter& w) {
+  std::vector<std::string> labels;
+  labels.reserve(r.links.size());
+  for (const LinkStats& l : r.links) labels.emplace_back(LabelSet().add("device", l.name).str());
+  for (const LinkCounter& c : kLinkCounters) {
+    w.family(c.name, c.help, MetricType::counter);
+    for (std::size_t i = 0; i < r.links.size(); ++i) w.sample(c.name, labels[i], r.links[i].*c.field);
+  }
+  w.family("netprom_network_up", "1 if the interface's operational state is up (or unknown but running, as lo).",
+           MetricType::gauge);
+  for (std::size_t i = 0; i < r.links.size(); ++i)
+    w.sample("netprom_network_up", labels[i], std::uint64_t{r.links[i].oper_up ? 1u : 0u});
+}
+
+void render_self(const RunReport& r, ExpositionWriter& w) {
+  w.family("netprom_collector_success", "1 if the collector worked this run, 0 if it failed.", MetricType::gauge);
+  if (r.ping_enabled) w.sample("netprom_collector_success", R"(collector="ping")", std::uint64_t{r.ping_ok ? 1u : 0u});
+  if (r.interfaces_enabled)
+    w.sample("netprom_collector_success", R"(collector="interfaces")", std::uint64_t{r.interfaces_ok ? 1u : 0u});
+  w.family("netprom_run_timestamp_seconds", "Unix time when this run finished collecting.", MetricType::gauge);
+  w.sample("netprom_run_timestamp_seconds", "", r.timestamp_seconds);
+  w.family("netprom_run_duration_seconds", "How long this run took to collect, in seconds.", MetricType::gauge);
+  w.sample("netprom_run_duration_seconds", "", r.duration_seconds);
+  w.family("netprom_build_info", "netprom's version (value 1).", MetricType::gauge);
+  w.sample("netprom_build_info", LabelSet().add("version", r.version).str(), std::uint64_t{1});
+}
+
+}  // namespace
+
+std::string render_target_labels(const TargetSpec& target) {
+  LabelSet set;
+  set.add("dest", target.name);
+  for (const auto& [name, value] : target.labels) set.add(name, value);
+  return std::string(set.str());
+}
+
+std::string render_metrics(const RunReport& report) {
+  ExpositionWriter w;
+  if (report.ping_enabled && report.ping_ok) render_ping(report, w);
+  if (report.interfaces_enabled && report.interfaces_ok) render_links(report, w);
+  render_self(report, w);
+  return std::string(w.text());
+}
+
+}  // namespace netprom

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// netprom's metric families: every name, help text and label key lives in metrics.cc.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "link_stats.h"
+#include "pinger.h"
+#include "settings.h"
+
+namespace netprom {
+
+/// What one run found, for rendering.
+struct RunReport {
+  bool ping_enabled = false;
+  bool ping_ok = false;                     ///< false: the ping collector failed (no results)
+  std::span<const TargetSpec> targets;      ///< as configured
+  std::span<const PingResult> ping;         ///< one per target when ping_ok
+  bool interfaces_enabled = false;
+  bool interfaces_ok = false;
+  std::span<const LinkStats> links;         ///< already filtered
+  double timestamp_seconds = 0;             ///< Unix time the run finished collecting
+  double duration_seconds = 0;
+  std::string_view version;
+};
+
+/// Renders the whole exposition (text format 0.0.4) in memory. Pure.
+std::string render_metrics(const RunReport& report);
+
+/// The `dest` label plus the target's own labels, escaped (shared with the history families).
+std::string render_target_labels(const TargetSpec& target);
+
+}  // namespace netprom

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+#include "options.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <regex>
+
+#include <fmt/format.h>
+
+namespace netprom {
+namespace {
+
+// The smallest payload the pinger can use: it carries a per-run nonce and a request index.
+constexpr double kMinPayload = 16;
+// Largest ICMP payload in one IPv4 datagram: 65535 - 20 (IP header) - 8 (ICMP header).
+constexpr double kMaxPayload = 65507;
+
+template <typename T>
+T get(const OptionValue& v) {
+  return std::get<T>(v);
+}
+
+const std::array kOptions = {
+    OptionDef{"output", "o", "PATH",
+              "write the .prom file here, atomically; '-' = standard output",
+              "/var/lib/prometheus/node-exporter/netprom.prom if that directory exists, else -",
+              ValueKind::text, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.output = get<std::string>(v); }},
+    OptionDef{"targets-file", "f", "FILE", "read destinations from FILE, one DEST a line, '#' comments; '-' = stdin",
+              "", ValueKind::text, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.targets_file = get<std::string>(v); }},
+    OptionDef{"count", "n", "N", "echo requests per destination", "5", ValueKind::integer, 1, 10000, {},
+              [](Settings& s, const OptionValue& v) { s.count = static_cast<int>(get<std::int64_t>(v)); }},
+    OptionDef{"interval", "i", "SECONDS", "time between requests to one destination", "1",
+              ValueKind::seconds, 0.001, 3600, {},
+              [](Settings& s, const OptionValue& v) { s.interval = get<double>(v); }},
+    OptionDef{"timeout", "W", "SECONDS", "wait this long for each reply", "2", ValueKind::seconds, 0.001, 3600, {},
+              [](Settings& s, const OptionValue& v) { s.timeout = get<double>(v); }},
+    OptionDef{"deadline", "", "SECONDS", "hard bound on the whole run, name resolution included", "50",
+              ValueKind::seconds, 0.01, 86400, {},
+              [](Settings& s, const OptionValue& v) { s.deadline = get<double>(v); }},
+    OptionDef{"ipv4", "4", "", "resolve names to IPv4 addresses only", "", ValueKind::flag, 0, 0, {},
+              [](Settings& s, const OptionValue& v) {
+                if (get<bool>(v)) s.family = Family::v4;
+              }},
+    OptionDef{"ipv6", "6", "", "resolve names to IPv6 addresses only", "", ValueKind::flag, 0, 0, {},
+              [](Settings& s, const OptionValue& v) {
+                if (get<bool>(v)) s.family = Family::v6;
+              }},
+    OptionDef{"size", "s", "BYTES", "ICMP payload bytes", "56", ValueKind::integer, kMinPayload, kMaxPayload, {},
+              [](Settings& s, const OptionValue& v) { s.size = static_cast<int>(get<std::int64_t>(v)); }},
+    OptionDef{"ttl", "", "N", "IP time to live / IPv6 hop limit", "system default", ValueKind::integer, 1, 255, {},
+              [](Settings& s, const OptionValue& v) { s.ttl = static_cast<int>(get<std::int64_t>(v)); }},
+    OptionDef{"tos", "", "N", "IPv4 type of service / IPv6 traffic class", "0", ValueKind::integer, 0, 255, {},
+              [](Settings& s, const OptionValue& v) { s.tos = static_cast<int>(get<std::int64_t>(v)); }},
+    OptionDef{"source", "", "ADDR", "send from this source address", "", ValueKind::address, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.source = get<std::string>(v); }},
+    OptionDef{"interface", "I", "IFNAME", "send through this interface (SO_BINDTODEVICE)", "", ValueKind::ifname, 0, 0,
+              {}, [](Settings& s, const OptionValue& v) { s.interface = get<std::string>(v); }},
+    OptionDef{"rate", "", "PPS", "cap on echo requests per second, all destinations together", "no cap",
+              ValueKind::number, 0.1, 10'000'000, {},
+              [](Settings& s, const OptionValue& v) { s.rate = get<double>(v); }},
+    OptionDef{"state-dir", "", "DIR", "keep cumulative counters and an RTT histogram across runs in DIR", "",
+              ValueKind::text, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.state_dir = get<std::string>(v); }},
+    OptionDef{"buckets", "", "LIST", "RTT histogram bucket bounds in seconds, comma-separated",
+              "0.00005 doubling to 26.2144", ValueKind::list, 1e-9, 3600, {},
+              [](Settings& s, const OptionValue& v) { s.buckets = get<std::vector<double>>(v); }},
+    OptionDef{"no-ping", "", "", "do not ping (interface counters only)", "", ValueKind::flag, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.no_ping = get<bool>(v); }},
+    OptionDef{"no-interfaces", "", "", "do not read interface counters", "", ValueKind::flag, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.no_interfaces = get<bool>(v); }},
+    OptionDef{"interface-include", "", "REGEX", "only interfaces whose whole name matches REGEX", "all",
+              ValueKind::regex, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.interface_include = get<std::string>(v); }},
+    OptionDef{"interface-exclude", "", "REGEX", "skip interfaces whose whole name matches REGEX", "none",
+              ValueKind::regex, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.interface_exclude = get<std::string>(v); }},
+    OptionDef{"format", "", "FORMAT", "prom (text format 0.0.4) or table (a summary for people)", "prom",
+              ValueKind::choice, 0, 0, "prom,table",
+              [](Settings& s, const OptionValue& v) {
+                s.format = get<std::string>(v) == "table" ? OutputFormat::table : OutputFormat::prom;
+              }},
+};
+
+std::string describe_range(const OptionDef& def) {
+  switch (def.kind) {
+    case ValueKind::integer:
+      return fmt::format("a whole number from {} to {}", def.min, def.max);
+    case ValueKind::seconds:
+      return fmt::format("a number of seconds from {} to {}", def.min, def.max);
+    case ValueKind::number:
+      return fmt::format("a number from {} to {}", def.min, def.max);
+    default:
+      return "";
+  }
+}
+
+void check_number(const OptionDef& def, double x, std::string_view text) {
+  if (!std::isfinite(x) || x < def.min || x > def.max)
+    throw OptionValueError(fmt::format("must be {}, got {}", describe_range(def), text));
+}
+
+double parse_decimal(std::string_view text, const OptionDef& def) {
+  double x = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, x, std::chars_format::general);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    throw OptionValueError(fmt::format("must be {}, got '{}'", describe_range(def), text));
+  }
+  return x;
+}
+
+void check_list(const OptionDef& def, const std::vector<double>& list) {
+  if (list.empty() || list.size() > 64)
+    throw OptionValueError(fmt::format("must hold 1 to 64 bounds, got {}", list.size()));
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!std::isfinite(list[i]) || list[i] < def.min || list[i] > def.max)
+      throw OptionValueError(
+          fmt::format("bounds must be seconds from {} to {}, got {}", def.min, def.max, list[i]));
+    if (i > 0 && list[i] <= list[i - 1])
+      throw OptionValueError(fmt::format("bounds must increase, got {} after {}", list[i], list[i - 1]));
+  }
+}
+
+void check_text(const OptionDef& def, const std::string& text) {
+  switch (def.kind) {
+    case ValueKind::text:
+      if (text.empty()) throw OptionValueError("must not be empty");
+      break;
+    case ValueKind::address: {
+      unsigned char buf[16];
+      if (inet_pton(AF_INET, text.c_str(), buf) != 1 && inet_pton(AF_INET6, text.c_str(), buf) != 1)
+        throw OptionValueError(fmt::format("must be an IPv4 or IPv6 address, got '{}'", text));
+      break;
+    }
+    case ValueKind::ifname:
+      // The kernel's dev_valid_name(): 1 to IFNAMSIZ-1 bytes, no '/', ':' or white space.
+      if (text.empty() || text.size() >= IFNAMSIZ || text == "." || text == ".." ||
+          text.find_first_of("/: \t\n\r\v\f") != std::string::npos)
+        throw OptionValueError(fmt::format("must be an interface name (1 to {} bytes, no '/', ':' or spaces), got '{}'",
+                                           IFNAMSIZ - 1, text));
+      break;
+    case ValueKind::regex:
+      try {
+        std::regex re(text, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        throw OptionValueError(fmt::format("is not a valid regular expression: '{}': {}", text, e.what()));
+      }
+      break;
+    case ValueKind::choice: {
+      bool ok = false;
+      std::string_view rest = def.choices;
+      while (!rest.empty()) {
+        auto comma = rest.find(',');
+        if (rest.substr(0, comma) == text) ok = true;
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+      if (!ok) {
+        std::string choices(def.choices);
+        std::replace(choices.begin(), choices.end(), ',', '|');
+        throw OptionValueError(fmt::format("must be one of {}, got '{}'", choices, text));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+std::span<const OptionDef> option_table() { return kOptions; }
+
+const OptionDef* find_option(std::string_view key) {
+  for (const OptionDef& def : kOptions) {
+    if (def.name.size() != key.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < key.size() && same; ++i) {
+      char k = key[i] == '_' ? '-' : key[i];
+      same = k == def.name[i];
+    }
+    if (same) return &def;
+  }
+  return nullptr;
+}
+
+std::string config_key(const OptionDef& def) {
+  std::string key(def.name);
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
+}
+
+OptionValue parse_option_text(const OptionDef& def, std::string_view text) {
+  switch (def.kind) {
+    case ValueKind::flag:
+      if (text == "true") return true;
+      if (text == "false") return false;
+      throw OptionValueError(fmt::format("must be true or false, got '{}'", text));
+    case ValueKind::integer: {
+      std::int64_t n = 0;
+      const char* end = text.data() + text.size();
+      auto [ptr, ec] = std::from_chars(text.data(), end, n);
+      if (text.empty() || ec != std::errc() || ptr != end)
+        throw OptionValueError(fmt::format("must be {}, got '{}'", describe_range(def), text));
+      check_number(def, static_cast<double>(n), text);
+      return n;
+    }
+    case ValueKind::seconds:
+    case ValueKind::number: {
+      double x = parse_decimal(text, def);
+      check_number(def, x, text);
+      return x;
+    }
+    case ValueKind::list: {
+      std::vector<double> list;
+      std::string_view rest = text;
+      while (true) {
+        auto comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        double x = 0;
+        const char* end = item.data() + item.size();
+        auto [ptr, ec] = std::from_chars(item.data(), end, x, std::chars_format::general);
+        if (item.empty() || ec != std::errc() || ptr != end)
+          throw OptionValueError(fmt::format("must be comma-separated seconds, got '{}'", text));
+        list.push_back(x);
+        if (comma == std::string_view::npos) break;
+        rest = rest.substr(comma + 1);
+      }
+      check_list(def, list);
+      return list;
+    }
+    default: {
+      std::string s(text);
+      check_text(def, s);
+      return s;
+    }
+  }
+}
+
+void check_option_value(const OptionDef& def, const OptionValue& value) {
+  switch (def.kind) {
+    case ValueKind::flag:
+      if (!std::holds_alternative<bool>(value)) throw OptionValueError("must be true or false");
+      break;
+    case ValueKind::integer:
+      if (!std::holds_alternative<std::int64_t>(value))
+        throw OptionValueError(fmt::format("must be {}", describe_range(def)));
+      check_number(def, static_cast<double>(std::get<std::int64_t>(value)),
+                   std::to_string(std::get<std::int64_t>(value)));
+      break;
+    case ValueKind::seconds:
+    case ValueKind::number:
+      if (!std::holds_alternative<double>(value))
+        throw OptionValueError(fmt::format("must be {}", describe_range(def)));
+      check_number(def, std::get<double>(value), fmt::format("{}", std::get<double>(value)));
+      break;
+    case ValueKind::list:
+      if (!std::holds_alternative<std::vector<double>>(value))
+        throw OptionValueError("must be an array of seconds");
+      check_list(def, std::get<std::vector<double>>(value));
+      break;
+    default:
+      if (!std::holds_alternative<std::string>(value)) throw OptionValueError("must be a string");
+      check_text(def, std::get<std::string>(value));
+      break;
+  }
+}
+
+void check_settings(const Settings& s) {
+  if (s.no_ping) return;
+  double needed = (s.count - 1) * s.interval + s.timeout;
+  if (needed > s.deadline)
+    throw OptionValueError(fmt::format(
+        "--deadline {} s is shorter than the requests need ((count - 1) * interval + timeout = {} s); "
+        "raise --deadline or lower --count, --interval or --timeout",
+        s.deadline, needed));
+}
+
+std::string closest_key(std::string_view key, std::span<const std::string> candidates) {
+  // Levenshtein distance; suggest only when at most a third of the key differs (ninja's rule of thumb).
+  std::string best;
+  std::size_t best_distance = key.size() / 3 + 1;
+  for (const std::string& c : candidates) {
+    std::vector<std::size_t> row(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= key.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j) {
+        std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (key[i - 1] == c[j - 1] ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    if (row[c.size()] < best_distance) {
+      best_distance = row[c.size()];
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::vector<double> default_buckets() {
+  std::vector<double> b;
+  for (double x = 0.00005; x < 30; x *= 2) b.push_back(x);
+  return b;
+}
+
+}  // namespace netprom

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#include "plan.h"
+
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "exposition.h"
+#include "options.h"
+
+namespace netprom {
+
+std::string choose_output(const Settings& s, bool textfile_dir_exists) {
+  if (s.output) return *s.output;
+  if (s.format == OutputFormat::prom && textfile_dir_exists) return std::string(kTextfileDir) + "/netprom.prom";
+  return "-";
+}
+
+std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways) {
+  std::vector<TargetSpec> targets;
+  int v4 = 0, v6 = 0;
+  for (const auto& [family, address, ifindex] : gateways) {
+    int n = family == Family::v6 ? ++v6 : ++v4;
+    std::string name = family == Family::v6 ? "gateway-ipv6" : "gateway";
+    if (n > 1) name += fmt::format("-{}", n);
+    targets.push_back(TargetSpec{name, address, family, {}, "default route"});
+  }
+  return targets;
+}
+
+std::string render_plan(const Settings& s, std::string_view config_path, std::string_view output) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "config: {}\n", config_path.empty() ? "none" : config_path);
+  fmt::format_to(it, "output: {}\n", output == "-" ? "standard output" : output);
+  fmt::format_to(it, "format: {}\n", s.format == OutputFormat::table ? "table" : "prom");
+  if (s.no_ping) {
+    out += "ping: off\n";
+  } else {
+    fmt::format_to(it, "ping: {} requests per destination, {} s apart, timeout {} s, deadline {} s, {} bytes",
+                   s.count, s.interval, s.timeout, s.deadline, s.size);
+    if (s.rate) fmt::format_to(it, ", at most {} requests/s", *s.rate);
+    if (s.family != Family::any) fmt::format_to(it, ", {}", s.family == Family::v4 ? "IPv4 only" : "IPv6 only");
+    if (s.ttl) fmt::format_to(it, ", ttl {}", *s.ttl);
+    if (s.tos) fmt::format_to(it, ", tos {}", *s.tos);
+    if (s.source) fmt::format_to(it, ", from {}", *s.source);
+    if (s.interface) fmt::format_to(it, ", via {}", *s.interface);
+    out += '\n';
+    if (s.targets.empty()) out += "  no destinations: the default gateways will be pinged\n";
+    for (const TargetSpec& t : s.targets) {
+      std::string labels;
+      for (const auto& [name, value] : t.labels) {
+        labels += fmt::format(" {}=\"", name);
+        append_escaped_label_value(labels, value);
+        labels += '"';
+      }
+      std::string dest;
+      append_escaped_label_value(dest, t.name);
+      fmt::format_to(it, "  {} -> {}{}{}   ({})\n", dest, t.host,
+                     t.family == Family::any ? "" : t.family == Family::v4 ? " (ipv4)" : " (ipv6)", labels, t.origin);
+    }
+  }
+  if (s.no_interfaces) {
+    out += "interfaces: off\n";
+  } else {
+    fmt::format_to(it, "interfaces: {}{}\n", s.interface_include ? "matching " + *s.interface_include : "all",
+                   s.interface_exclude ? " except " + *s.interface_exclude : "");
+  }
+  if (s.state_dir) {
+    const std::vector<double>& b = s.buckets.empty() ? default_buckets() : s.buckets;
+    fmt::format_to(it, "history: {} ({} buckets, {} s to {} s)\n", *s.state_dir, b.size(), b.front(), b.back());
+  }
+  return out;
+}
+
+}  // namespace netprom

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// Summary statistics over one destination's round-trip times.
+#pragma once
+
+#include <optional>
+#include <span>
+
+namespace netprom {
+
+/// min/avg/max/stddev of the RTTs, in seconds.
+struct RttSummary {
+  double min = 0;
+  double avg = 0;
+  double max = 0;
+  double stddev = 0;  ///< population standard deviation, as ping's "mdev"
+};
+
+/// Summarises the samples that are not NaN (NaN marks a lost request).
+/// Returns nullopt when there are none: no RTT is ever reported as 0. Pure.
+std::optional<RttSummary> summarize_rtts(std::span<const double> rtt_seconds);
+
+}  // namespace netprom

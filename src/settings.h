@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// Everything one run needs, after defaults, the config file and the command line are merged.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "family.h"
+
+namespace netprom {
+
+/// --format: the Prometheus text file, or an aligned table for people at a shell.
+enum class OutputFormat { prom, table };
+
+/// A destination with its labels, from the config file, a targets file or the command line.
+struct TargetSpec {
+  std::string name;    ///< the `dest` label value
+  std::string host;    ///< name or address literal
+  Family family = Family::any;
+  std::vector<std::pair<std::string, std::string>> labels;  ///< extra labels, validated
+  std::string origin;  ///< where it was defined ("netprom.toml:7:1", "command line"), for messages
+};
+
+/// Run settings. Defaults here are the documented defaults (design.md, --help, man page).
+struct Settings {
+  std::optional<std::string> output;        ///< nullopt: default path or standard output
+  std::optional<std::string> targets_file;  ///< '-' = standard input
+  int count = 5;
+  double interval = 1.0;                    ///< seconds
+  double timeout = 2.0;                     ///< seconds
+  double deadline = 50.0;                   ///< seconds
+  Family family = Family::any;
+  int size = 56;
+  std::optional<int> ttl;
+  std::optional<int> tos;
+  std::optional<std::string> source;
+  std::optional<std::string> interface;
+  std::optional<double> rate;
+  std::optional<std::string> state_dir;
+  std::vector<double> buckets;              ///< empty: default layout
+  bool no_ping = false;
+  bool no_interfaces = false;
+  std::optional<std::string> interface_include;
+  std::optional<std::string> interface_exclude;
+  OutputFormat format = OutputFormat::prom;
+  std::vector<TargetSpec> targets;
+};
+
+}  // namespace netprom

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#include "targets.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "errors.h"
+#include "options.h"
+
+namespace netprom {
+namespace {
+
+// Longest DNS name (RFC 1035) plus room for an IPv6 "%scope" suffix.
+constexpr std::size_t kMaxHost = 253 + 16;
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    std::uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
+    for (std::size_t k = 1; k < n; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string label_name_problem(std::string_view name) {
+  if (name.empty()) return "label names must not be empty";
+  auto ok_first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto ok_rest = [&](char c) { return ok_first(c) || (c >= '0' && c <= '9'); };
+  if (!ok_first(name[0]) || !std::all_of(name.begin() + 1, name.end(), ok_rest))
+    return fmt::format("label name '{}' must match [a-zA-Z_][a-zA-Z0-9_]*", name);
+  if (name.starts_with("__")) return fmt::format("label name '{}' is reserved: names starting with '__' are Prometheus's own", name);
+  for (std::string_view own : {"dest", "address", "family", "le"})
+    if (name == own) return fmt::format("label name '{}' is reserved: netprom sets it itself", name);
+  return {};
+}
+
+std::string label_value_problem(std::string_view value) {
+  if (!valid_utf8(value)) return "label values must be valid UTF-8";
+  return {};
+}
+
+void check_target(const TargetSpec& t) {
+  if (t.name.empty()) throw OptionValueError("target name must not be empty");
+  if (auto p = label_value_problem(t.name); !p.empty())
+    throw OptionValueError(fmt::format("target name is not a valid label value: {}", p));
+  if (t.host.empty()) throw OptionValueError(fmt::format("target '{}' has no host", t.name));
+  if (t.host.size() > kMaxHost)
+    throw OptionValueError(fmt::format("host of target '{}' is longer than {} bytes", t.name, kMaxHost));
+  auto bad = std::find_if(t.host.begin(), t.host.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u >= 0x7f || c == '/' || c == '"' || c == '\\';
+  });
+  if (bad != t.host.end())
+    throw OptionValueError(fmt::format("host '{}' of target '{}' is not a host name or address",
+                                       t.host, t.name));
+  for (const auto& [name, value] : t.labels) {
+    if (auto p = label_name_problem(name); !p.empty()) throw OptionValueError(p);
+    if (auto p = label_value_problem(value); !p.empty())
+      throw OptionValueError(fmt::format("label '{}': {}", name, p));
+  }
+}
+
+TargetSpec parse_dest(std::string_view text, std::string origin) {
+  TargetSpec t;
+  t.origin = std::move(origin);
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos) {
+    t.host = t.name = std::string(text);
+  } else {
+    t.name = std::string(text.substr(0, eq));
+    t.host = std::string(text.substr(eq + 1));
+    if (t.name.empty()) throw OptionValueError(fmt::format("'{}': the NAME before '=' is empty", text));
+  }
+  check_target(t);
+  return t;
+}
+
+std::vector<TargetSpec> parse_targets_file(std::string_view text, std::string_view path) {
+  std::vector<TargetSpec> targets;
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) continue;
+    auto last = line.find_last_not_of(" \t\r");
+    std::string_view dest = line.substr(first, last - first + 1);
+    std::string where = fmt::format("{}:{}:{}", path, line_no, first + 1);
+    if (dest.find_first_of(" \t") != std::string_view::npos)
+      throw ConfigError(fmt::format("{}: one destination a line, got '{}'", where, dest));
+    try {
+      targets.push_back(parse_dest(dest, where));
+    } catch (const OptionValueError& e) {
+      throw ConfigError(fmt::format("{}: {}", where, e.what()));
+    }
+  }
+  return targets;
+}
+
+std::pair<std::string, const TargetSpec*> duplicate_name_problem(const std::vector<TargetSpec>& targets) {
+  std::unordered_map<std::string_view, const TargetSpec*> seen;
+  seen.reserve(targets.size());
+  for (const TargetSpec& t : targets) {
+    auto [it, inserted] = seen.emplace(t.name, &t);
+    if (!inserted)
+      return {fmt::format("duplicate target name '{}' (first at {}); give each a distinct name", t.name,
+                          it->second->origin),
+              &t};
+  }
+  return {};
+}
+
+}  // namespace netprom

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Destinations: "HOST" / "NAME=HOST" strings, targets files, and the checks every target passes
+// wherever it was written (label names, label values, duplicates).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "settings.h"
+
+namespace netprom {
+
+/// Parses one DEST ("HOST" or "NAME=HOST"). `origin` names where it came from for messages.
+/// Throws OptionValueError with the reason.
+TargetSpec parse_dest(std::string_view text, std::string origin);
+
+/// Parses a targets file: one DEST a line, blank lines and '#' comments ignored.
+/// Throws ConfigError "PATH:LINE:COLUMN: reason".
+std::vector<TargetSpec> parse_targets_file(std::string_view text, std::string_view path);
+
+/// Why `name` is not a usable extra label name (Prometheus syntax, not reserved, not one of
+/// netprom's own), or empty when it is fine.
+std::string label_name_problem(std::string_view name);
+
+/// Why `value` cannot be a label value (Prometheus wants valid UTF-8), or empty when fine.
+std::string label_value_problem(std::string_view value);
+
+/// Checks the target's name, host and labels. Throws OptionValueError with the reason.
+void check_target(const TargetSpec& target);
+
+/// Why the targets cannot go together (two share a name: "duplicate target name 'x' (first at
+/// ORIGIN)"), with the later offender; {empty, nullptr} when they are fine.
+std::pair<std::string, const TargetSpec*> duplicate_name_problem(const std::vector<TargetSpec>& targets);
+
+}  // namespace netprom

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+#include "textfile.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "errors.h"
+
+namespace netprom {
+namespace {
+
+// The temp file being written, for remove_temp_file_on_signal(). A signal handler may only
+// read plain memory, so this is a fixed buffer plus a flag, not a std::string.
+char g_temp_path[PATH_MAX];
+volatile sig_atomic_t g_temp_active = 0;
+
+struct PathParts {
+  std::string dir;   ///< "." when the path has no slash
+  std::string name;  ///< last component
+};
+
+PathParts split_path(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+std::string join(const std::string& dir, const std::string& name) {
+  return dir == "/" ? "/" + name : dir + "/" + name;
+}
+
+[[noreturn]] void fail(std::string_view verb, const std::string& what, int err) {
+  throw OutputError(fmt::format("cannot {} {}: {}", verb, what, std::strerror(err)));
+}
+
+// Unlinks the temp file unless commit() ran (mold's output-file clean-up idea).
+class TempFileGuard {
+ public:
+  explicit TempFileGuard(const std::string& path) : path_(path) {
+    if (path.size() < sizeof g_temp_path) {
+      std::memcpy(g_temp_path, path.c_str(), path.size() + 1);
+      g_temp_active = 1;
+    }
+  }
+  TempFileGuard(const TempFileGuard&) = delete;
+  TempFileGuard& operator=(const TempFileGuard&) = delete;
+  ~TempFileGuard() {
+    g_temp_active = 0;
+    if (!committed_) ::unlink(path_.c_str());
+  }
+  void commit() { committed_ = true; }
+
+ private:
+  std::string path_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+OutputLock::OutputLock(const std::string& output_path) {
+  PathParts p = split_path(output_path);
+  std::string lock_path = join(p.dir, "." + p.name + ".lock");
+  fd_.reset(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (!fd_) fail("create lock file", lock_path, errno);
+  if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK)
+      throw LockHeldError(fmt::format("{} is locked by another netprom run (lock file {}); try again when it ends",
+                                      output_path, lock_path));
+    fail("lock", lock_path, errno);
+  }
+}
+
+int remove_stale_temp_files(const std::string& output_path) {
+  PathParts p = split_path(output_path);
+  std::string prefix = "." + p.name + ".";
+  DIR* dir = ::opendir(p.dir.c_str());
+  if (!dir) return 0;
+  int removed = 0;
+  while (dirent* e = ::readdir(dir)) {
+    std::string_view n = e->d_name;
+    if (n.size() > prefix.size() + 4 && n.starts_with(prefix) && n.ends_with(".tmp") &&
+        ::unlinkat(::dirfd(dir), e->d_name, 0) == 0)
+      ++removed;
+  }
+  ::closedir(dir);
+  return removed;
+}
+
+void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode) {
+  PathParts p = split_path(path);
+  if (p.name.empty() || p.name == "." || p.name == "..") fail("write", path, EISDIR);
+
+  // Replacing a symlink or a directory is not ours to do: refuse before writing anything.
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    const char* what = S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a directory" : "not a regular file";
+    throw OutputError(fmt::format("cannot replace {}: it is {}; give a regular file path", path, what));
+  }
+
+  std::string temp = join(p.dir, fmt::format(".{}.{}.tmp", p.name, ::getpid()));
+  // O_EXCL|O_NOFOLLOW: never write through a planted symlink or into someone else's file.
+  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (!fd) fail("create", temp, errno);
+  TempFileGuard guard(temp);
+  // open() applied the umask; node_exporter may run as another user, so set the mode outright.
+  if (::fchmod(fd.get(), mode) != 0) fail("chmod", temp, errno);
+
+  const char* data = contents.data();
+  std::size_t left = contents.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd.get(), data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write", temp, errno);
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd.get()) != 0) fail("fsync", temp, errno);
+  if (fd.close() != 0) fail("close", temp, errno);
+  if (::rename(temp.c_str(), path.c_str()) != 0) fail("rename to", path, errno);
+  guard.commit();
+
+  // Make the rename itself durable; the file is already published, so a failure here is not
+  // worth failing the run for.
+  UniqueFd dir(::open(p.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir) ::fsync(dir.get());
+}
+
+void remove_temp_file_on_signal() noexcept {
+  if (g_temp_active) ::unlink(g_temp_path);
+}
+
+}  // namespace netprom

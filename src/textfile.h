@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// Publishing the .prom file for node_exporter's textfile collector: a lock against overlapping
+// runs, clean-up of temp files a killed run left, and the atomic replace itself.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "unique_fd.h"
+
+namespace netprom {
+
+/// An exclusive flock(2) on ".<name>.lock" beside the output file, held for the whole run so
+/// that overlapping runs (a slow run and the next timer tick) are refused, not raced. The lock
+/// file itself stays: removing it would let two runs lock two different files.
+class OutputLock {
+ public:
+  /// Throws LockHeldError when another run holds the lock, OutputError when the lock file
+  /// cannot be created (missing or read-only directory).
+  explicit OutputLock(const std::string& output_path);
+
+ private:
+  UniqueFd fd_;
+};
+
+/// Removes ".<name>.*.tmp" files beside the output that a killed run left behind. Call with the
+/// lock held: then no other run can be writing one. Returns how many it removed.
+int remove_stale_temp_files(const std::string& output_path);
+
+/// Replaces `path` with `contents` so that a reader sees the old file or the new one, never a
+/// part: a temp file ".<name>.<pid>.tmp" in the same directory (created exclusively, never
+/// through a symlink, never ending in .prom), mode `mode` regardless of umask, written fully,
+/// fsynced, closed, renamed over `path`, then the directory fsynced. Refuses to replace
+/// anything but a regular file. On failure the temp file is removed, `path` is untouched, and
+/// OutputError says what failed ("cannot write /dir/.x.tmp: No space left on device").
+void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode = 0644);
+
+/// Async-signal-safe: unlinks the temp file write_file_atomically() is writing, if any.
+/// For a SIGTERM/SIGINT handler, so a killed run leaves nothing behind.
+void remove_temp_file_on_signal() noexcept;
+
+}  // namespace netprom

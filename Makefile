@@ -14,7 +14,7 @@ VERSION  := $(shell cat VERSION)
 
 PKGS      := fmt libmnl tomlplusplus
 WARNINGS  := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Werror
-override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP -DNETPROM_VERSION='"$(VERSION)"' \
+override CXXFLAGS += -std=c++20 $(WARNINGS) -Isrc -MMD -MP -DNETPROM_VERSION='"$(VERSION)"' \
                      $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfmt -lmnl -ltomlplusplus)
 ifeq ($(SANITIZE),1)

@@ -188,7 +188,7 @@ expect_range() {
   fail "$2{dest=\"$3\"}: expected in [$4, $5), got $got"
 }
 
-# run_netprom OUT [ARGS...]: runs "$@" (a command line) with stdout to OUT and stderr to OUT.err,
+# run_ok OUT COMMAND...: runs COMMAND with stdout to OUT and stderr to OUT.err,
 # and fails unless it exits 0.
 run_ok() {
   local out=$1
@@ -200,4 +200,23 @@ run_ok() {
     cat "$out.err" >&2
     fail "expected exit 0 from: $* ; got $rc"
   fi
+}
+
+# The netprom command line every ping test starts from: no host config file, no interface
+# counters, the .prom text on standard output.
+NETPROM_BASE=(-c /dev/null --no-interfaces -o -)
+
+# for_each_path FUNCTION: calls FUNCTION twice, with RUN set to the prefix that runs a command
+# in the client namespace: first as root (a fresh namespace has ping_group_range "1 0", so netprom
+# must use raw sockets), then as uid 65534 without capabilities after opening ping_group_range
+# (datagram "ping" sockets, where the kernel owns the ICMP id and checks checksums). PATH_NAME
+# says which, for messages.
+for_each_path() {
+  PATH_NAME=raw RUN=in_client
+  echo "== raw sockets (root, ping_group_range closed)"
+  "$1"
+  open_ping_group_range
+  PATH_NAME=datagram RUN=as_nobody
+  echo "== datagram sockets (uid 65534, ping_group_range open)"
+  "$1"
 }

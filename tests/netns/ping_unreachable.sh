@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The peer answers request 2 of 3 with ICMP host unreachable (ICMPv6 address unreachable),
+# quoting the request: that request is lost, the error is counted, the others are received.
+# IPv4 and IPv6, raw and datagram ICMP sockets (where errors arrive on the error queue).
+set -eu
+. "$(dirname "$0")/lib.sh"
+need_root
+need_binary "$NETPROM" "$RESPONDER"
+netns_setup
+
+scenario() {
+  responder_start --unreachable 2
+  local out=$RSP_TMP/unreach.$PATH_NAME.prom
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 3 -i 0.2 -W 0.5 "$PEER4" "$PEER6"
+  responder_stop
+  local d
+  for d in "$PEER4" "$PEER6"; do
+    expect_metric "$out" netprom_ping_up "$d" 1
+    expect_metric "$out" netprom_ping_packets_sent "$d" 3
+    expect_metric "$out" netprom_ping_packets_received "$d" 2
+    expect_metric "$out" netprom_ping_packets_duplicate "$d" 0
+    expect_metric "$out" netprom_ping_icmp_errors "$d" 1
+    # 1 - 2/3, however it is rounded
+    expect_range "$out" netprom_ping_loss_ratio "$d" 0.3333333 0.3333334
+  done
+  [ "$(responder_count unreachable)" = 2 ] || fail "responder sent $(responder_count unreachable) errors, expected 2"
+}
+
+for_each_path scenario
+echo "ok"

@@ -70,7 +70,12 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       }
     }
   } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(e.what());
+    // cxxopts quotes with U+2018/U+2019; one plain ASCII line reads better in logs.
+    std::string message = e.what();
+    for (std::string_view quote : {"\u2018", "\u2019"})
+      for (auto pos = message.find(quote); pos != std::string::npos; pos = message.find(quote))
+        message.replace(pos, quote.size(), "'");
+    throw UsageError(message);
   }
   return cl;
 }

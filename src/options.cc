@@ -28,7 +28,7 @@ T get(const OptionValue& v) {
 const std::array kOptions = {
     OptionDef{"output", "o", "PATH",
               "write the .prom file here, atomically; '-' = standard output",
-              "/var/lib/prometheus/node-exporter/netprom.prom if that directory exists, else -",
+              "/var/lib/prometheus/node-exporter/netprom.prom if that directory exists, else standard output",
               ValueKind::text, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.output = get<std::string>(v); }},
     OptionDef{"targets-file", "f", "FILE", "read destinations from FILE, one DEST a line, '#' comments; '-' = stdin",
@@ -283,9 +283,9 @@ void check_settings(const Settings& s) {
 }
 
 std::string closest_key(std::string_view key, std::span<const std::string> candidates) {
-  // Levenshtein distance; suggest only when at most a third of the key differs (ninja's rule of thumb).
+  // Levenshtein distance; suggest only when about a third of the key differs at most.
   std::string best;
-  std::size_t best_distance = key.size() / 3 + 1;
+  std::size_t best_distance = key.size() / 3 + 2;
   for (const std::string& c : candidates) {
     std::vector<std::size_t> row(c.size() + 1);
     for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;

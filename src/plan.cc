@@ -19,11 +19,11 @@ std::string choose_output(const Settings& s, bool textfile_dir_exists) {
 std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways) {
   std::vector<TargetSpec> targets;
   int v4 = 0, v6 = 0;
-  for (const auto& [family, address, ifindex] : gateways) {
-    int n = family == Family::v6 ? ++v6 : ++v4;
-    std::string name = family == Family::v6 ? "gateway-ipv6" : "gateway";
+  for (const Gateway& g : gateways) {
+    int n = g.family == Family::v6 ? ++v6 : ++v4;
+    std::string name = g.family == Family::v6 ? "gateway-ipv6" : "gateway";
     if (n > 1) name += fmt::format("-{}", n);
-    targets.push_back(TargetSpec{name, address, family, {}, "default route"});
+    targets.push_back(TargetSpec{name, g.address, g.family, {}, "default route"});
   }
   return targets;
 }

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+#include <boost/test/unit_test.hpp>
+
+#include "config.h"
+#include "errors.h"
+
+using namespace netprom;
+
+namespace {
+
+// Parses config text and returns the ConfigError message, or "" when it parsed.
+std::string config_error(std::string_view text) {
+  try {
+    parse_config(text, "n.toml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+Settings settings_from(std::string_view text, std::vector<const char*> argv = {"netprom"}) {
+  ConfigFile config = parse_config(text, "n.toml");
+  CommandLine cl = parse_command_line(static_cast<int>(argv.size()), argv.data());
+  return merge_settings(config, cl, std::nullopt);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_AUTO_TEST_CASE(every_option_has_a_config_key_and_values_are_applied) {
+  Settings s = settings_from(R"(
+count = 3
+interval = 0.5
+timeout = 1
+deadline = 20
+size = 100
+ttl = 9
+tos = 16
+source = "fd00::1"
+interface = "eth0"
+rate = 1000
+state_dir = "/var/lib/netprom"
+buckets = [0.001, 0.01, 1]
+no_interfaces = true
+interface-include = "eth.*"
+interface_exclude = "veth.*"
+format = "table"
+ipv6 = true
+output = "/tmp/x.prom"
+)");
+  BOOST_TEST(s.count == 3);
+  BOOST_TEST(s.interval == 0.5);
+  BOOST_TEST(s.timeout == 1.0);
+  BOOST_TEST(s.deadline == 20.0);
+  BOOST_TEST(s.size == 100);
+  BOOST_TEST(*s.ttl == 9);
+  BOOST_TEST(*s.tos == 16);
+  BOOST_TEST(*s.source == "fd00::1");
+  BOOST_TEST(*s.interface == "eth0");
+  BOOST_TEST(*s.rate == 1000.0);
+  BOOST_TEST(*s.state_dir == "/var/lib/netprom");
+  BOOST_TEST(s.buckets == (std::vector<double>{0.001, 0.01, 1}), boost::test_tools::per_element());
+  BOOST_TEST(s.no_interfaces);
+  BOOST_TEST(*s.interface_include == "eth.*");
+  BOOST_TEST(*s.interface_exclude == "veth.*");
+  BOOST_TEST((s.format == OutputFormat::table));
+  BOOST_TEST((s.family == Family::v6));
+  BOOST_TEST(*s.output == "/tmp/x.prom");
+}
+
+BOOST_AUTO_TEST_CASE(command_line_wins_over_the_file) {
+  Settings s = settings_from("count = 3\ninterval = 0.5\n", {"netprom", "--count", "7", "-4"});
+  BOOST_TEST(s.count == 7);
+  BOOST_TEST(s.interval == 0.5);
+  BOOST_TEST((s.family == Family::v4));
+}
+
+BOOST_AUTO_TEST_CASE(targets_with_names_families_and_labels) {
+  Settings s = settings_from(R"(
+[[target]]
+name = "gateway"
+host = "192.168.1.1"
+labels = { site = "home", rack = "a\"b" }
+[[target]]
+host = "example.net"
+family = "ipv6"
+)");
+  BOOST_REQUIRE(s.targets.size() == 2u);
+  BOOST_TEST(s.targets[0].name == "gateway");
+  BOOST_TEST(s.targets[0].host == "192.168.1.1");
+  BOOST_REQUIRE(s.targets[0].labels.size() == 2u);
+  BOOST_TEST(s.targets[0].labels[0].second == "a\"b");  // TOML tables come sorted by key
+  BOOST_TEST(s.targets[0].origin == "n.toml:2:1");
+  BOOST_TEST(s.targets[1].name == "example.net");
+  BOOST_TEST((s.targets[1].family == Family::v6));
+}
+
+BOOST_AUTO_TEST_CASE(command_line_destinations_replace_the_files_targets) {
+  Settings s = settings_from("[[target]]\nhost = \"a\"\n", {"netprom", "b", "gw=c"});
+  BOOST_REQUIRE(s.targets.size() == 2u);
+  BOOST_TEST(s.targets[0].name == "b");
+  BOOST_TEST(s.targets[1].name == "gw");
+  BOOST_TEST(s.targets[1].host == "c");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_names_line_column_and_suggests) {
+  BOOST_TEST(config_error("count = 3\nintervall = 2\n") ==
+             "n.toml:2:1: unknown key 'intervall', did you mean 'interval'?");
+  BOOST_TEST(config_error("zzzzzz = 1\n") == "n.toml:1:1: unknown key 'zzzzzz'");
+  BOOST_TEST(config_error("[[target]]\nhots = \"a\"\n") ==
+             "n.toml:2:1: unknown key 'hots' in [[target]], did you mean 'host'?");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_types_are_errors_with_position) {
+  BOOST_TEST(config_error("count = \"5\"\n") == "n.toml:1:9: count must be a whole number");
+  BOOST_TEST(config_error("count = 2.5\n") == "n.toml:1:9: count must be a whole number");
+  BOOST_TEST(config_error("no_ping = 1\n") == "n.toml:1:11: no_ping must be true or false");
+  BOOST_TEST(config_error("interval = \"1s\"\n") == "n.toml:1:12: interval must be a number");
+  BOOST_TEST(config_error("buckets = [0.1, \"x\"]\n") == "n.toml:1:17: buckets must hold numbers only");
+  BOOST_TEST(config_error("target = 3\n") == "n.toml:1:10: target must be an array of tables: write [[target]]");
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_numbers_are_errors) {
+  BOOST_TEST(config_error("count = 0\n") == "n.toml:1:9: count must be a whole number from 1 to 10000, got 0");
+  BOOST_TEST(config_error("interval = -1\n") ==
+             "n.toml:1:12: interval must be a number of seconds from 0.001 to 3600, got -1");
+  BOOST_TEST(config_error("size = 70000\n") == "n.toml:1:8: size must be a whole number from 16 to 65507, got 70000");
+  BOOST_TEST(config_error("buckets = [0.2, 0.1]\n") == "n.toml:1:11: buckets bounds must increase, got 0.1 after 0.2");
+  BOOST_TEST(config_error("format = \"json\"\n") == "n.toml:1:10: format must be one of prom|table, got 'json'");
+  BOOST_TEST(config_error("source = \"host.example\"\n") ==
+             "n.toml:1:10: source must be an IPv4 or IPv6 address, got 'host.example'");
+  BOOST_TEST(config_error("interface_include = \"(\"\n").starts_with(
+      "n.toml:1:21: interface_include is not a valid regular expression: '(':"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_label_names_are_errors) {
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\nlabels = { \"1x\" = \"v\" }\n") ==
+             "n.toml:3:19: label name '1x' must match [a-zA-Z_][a-zA-Z0-9_]*");
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\nlabels = { dest = \"v\" }\n") ==
+             "n.toml:3:19: label name 'dest' is reserved: netprom sets it itself");
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\nlabels = { __x = \"v\" }\n").find("reserved") !=
+             std::string::npos);
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\nlabels = { x = 1 }\n") == "n.toml:3:16: label 'x' must be a string");
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_target_names_name_both_places) {
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\n[[target]]\nname = \"a\"\nhost = \"b\"\n") ==
+             "n.toml:3:1: duplicate target name 'a' (first at n.toml:1:1); give each a distinct name");
+}
+
+BOOST_AUTO_TEST_CASE(target_without_host_or_with_bad_values_is_an_error) {
+  BOOST_TEST(config_error("[[target]]\nname = \"x\"\n") == "n.toml:1:1: target has no host; add host = \"...\"");
+  BOOST_TEST(config_error("[[target]]\nname = \"\"\nhost = \"a\"\n") == "n.toml:2:8: target name must not be empty");
+  BOOST_TEST(config_error("[[target]]\nhost = \"a b\"\n") ==
+             "n.toml:1:1: host 'a b' of target 'a b' is not a host name or address");
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\nfamily = \"ipx\"\n") ==
+             "n.toml:3:10: family must be \"ipv4\", \"ipv6\" or \"any\"");
+}
+
+BOOST_AUTO_TEST_CASE(toml_syntax_errors_carry_line_and_column) {
+  std::string e = config_error("count = 3\n[[target\n");
+  BOOST_TEST(e.starts_with("n.toml:2:"));
+  e = config_error("count = = 3\n");
+  BOOST_TEST(e.starts_with("n.toml:1:"));
+}
+
+BOOST_AUTO_TEST_CASE(ipv4_and_ipv6_together_are_an_error) {
+  BOOST_TEST(config_error("ipv4 = true\nipv6 = true\n") == "n.toml:2:8: ipv4 and ipv6 exclude each other; set one");
+}
+
+BOOST_AUTO_TEST_CASE(empty_file_gives_the_documented_defaults) {
+  Settings s = settings_from("");
+  BOOST_TEST(s.count == 5);
+  BOOST_TEST(s.interval == 1.0);
+  BOOST_TEST(s.timeout == 2.0);
+  BOOST_TEST(s.deadline == 50.0);
+  BOOST_TEST(s.size == 56);
+  BOOST_TEST(!s.output.has_value());
+  BOOST_TEST(s.targets.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

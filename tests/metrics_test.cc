@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "metrics.h"
+
+using namespace netprom;
+
+namespace {
+
+std::vector<std::string> lines_starting(const std::string& text, std::string_view prefix) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    std::string line = text.substr(pos, nl - pos);
+    if (line.starts_with(prefix)) out.push_back(line);
+    pos = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(metrics)
+
+BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_came) {
+  std::vector<TargetSpec> targets{{"up\"host", "192.0.2.1", Family::any, {{"site", "a\nb"}}, ""},
+                                  {"lost", "192.0.2.2", Family::any, {}, ""},
+                                  {"nowhere.invalid", "nowhere.invalid", Family::any, {}, ""}};
+  std::vector<PingResult> ping(3);
+  ping[0] = {true, "192.0.2.1", Family::v4, 4, 3, 2, 1, 0, 0, {0.001, NAN, 0.003, 0.002}};
+  ping[1] = {true, "fd00::2", Family::v6, 2, 0, 0, 0, 1, 0, {NAN, NAN}};
+  ping[2] = {};
+  RunReport r;
+  r.ping_enabled = r.ping_ok = true;
+  r.targets = targets;
+  r.ping = ping;
+  r.timestamp_seconds = 1700000000.5;
+  r.duration_seconds = 2.25;
+  r.version = "1.2.3";
+  std::string text = render_metrics(r);
+
+  const std::string l0 = R"({dest="up\"host",site="a\nb"})";
+  BOOST_TEST(lines_starting(text, "netprom_ping_up{") ==
+                 (std::vector<std::string>{"netprom_ping_up" + l0 + " 1", R"(netprom_ping_up{dest="lost"} 0)",
+                                           R"(netprom_ping_up{dest="nowhere.invalid"} 0)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(lines_starting(text, "netprom_ping_packets_sent{") ==
+                 (std::vector<std::string>{"netprom_ping_packets_sent" + l0 + " 4",
+                                           R"(netprom_ping_packets_sent{dest="lost"} 2)",
+                                           R"(netprom_ping_packets_sent{dest="nowhere.invalid"} 0)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(lines_starting(text, "netprom_ping_loss_ratio{") ==
+                 (std::vector<std::string>{"netprom_ping_loss_ratio" + l0 + " 0.25",
+                                           R"(netprom_ping_loss_ratio{dest="lost"} 1)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(lines_starting(text, "netprom_ping_rtt_min_seconds{") ==
+                 std::vector<std::string>{"netprom_ping_rtt_min_seconds" + l0 + " 0.001"},
+             boost::test_tools::per_element());
+  BOOST_TEST(lines_starting(text, "netprom_ping_rtt_avg_seconds{") ==
+                 std::vector<std::string>{"netprom_ping_rtt_avg_seconds" + l0 + " 0.002"},
+             boost::test_tools::per_element());
+  BOOST_TEST(lines_starting(text, "netprom_ping_packets_duplicate{").front() ==
+             "netprom_ping_packets_duplicate" + l0 + " 2");
+  BOOST_TEST(lines_starting(text, "netprom_ping_packets_late{").front() == "netprom_ping_packets_late" + l0 + " 1");
+  BOOST_TEST(lines_starting(text, "netprom_ping_icmp_errors{")[1] == R"(netprom_ping_icmp_errors{dest="lost"} 1)");
+  BOOST_TEST(lines_starting(text, "netprom_ping_target_info{") ==
+                 (std::vector<std::string>{
+                     R"(netprom_ping_target_info{dest="up\"host",site="a\nb",address="192.0.2.1",family="ipv4"} 1)",
+                     R"(netprom_ping_target_info{dest="lost",address="fd00::2",family="ipv6"} 1)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(text.find("netprom_collector_success{collector=\"ping\"} 1\n") != std::string::npos);
+  BOOST_TEST(text.find("collector=\"interfaces\"") == std::string::npos);
+  BOOST_TEST(text.find("netprom_run_timestamp_seconds 1700000000.5\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_run_duration_seconds 2.25\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_build_info{version=\"1.2.3\"} 1\n") != std::string::npos);
+  BOOST_TEST(text.back() == '\n');
+}
+
+BOOST_AUTO_TEST_CASE(interface_counters_use_proc_net_dev_columns_and_exact_u64) {
+  std::vector<LinkStats> links(2);
+  links[0].name = "lo";
+  links[0].oper_up = true;
+  links[0].rx_bytes = 18446744073709551615u;
+  links[0].rx_drop = 7;
+  links[0].tx_carrier = 9;
+  links[1].name = "we\"ird\\name";
+  RunReport r;
+  r.interfaces_enabled = r.interfaces_ok = true;
+  r.links = links;
+  std::string text = render_metrics(r);
+  BOOST_TEST(lines_starting(text, "netprom_network_receive_bytes_total{") ==
+                 (std::vector<std::string>{R"(netprom_network_receive_bytes_total{device="lo"} 18446744073709551615)",
+                                           R"(netprom_network_receive_bytes_total{device="we\"ird\\name"} 0)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(lines_starting(text, "netprom_network_receive_drop_total{").front() ==
+             R"(netprom_network_receive_drop_total{device="lo"} 7)");
+  BOOST_TEST(lines_starting(text, "netprom_network_transmit_carrier_total{").front() ==
+             R"(netprom_network_transmit_carrier_total{device="lo"} 9)");
+  BOOST_TEST(lines_starting(text, "netprom_network_up{") ==
+                 (std::vector<std::string>{R"(netprom_network_up{device="lo"} 1)",
+                                           R"(netprom_network_up{device="we\"ird\\name"} 0)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(text.find("# TYPE netprom_network_transmit_packets_total counter\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_ping_") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_collector_reports_zero_and_no_samples) {
+  RunReport r;
+  r.ping_enabled = true;
+  r.ping_ok = false;
+  r.interfaces_enabled = true;
+  r.interfaces_ok = true;
+  std::string text = render_metrics(r);
+  BOOST_TEST(text.find("netprom_collector_success{collector=\"ping\"} 0\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_collector_success{collector=\"interfaces\"} 1\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_ping_up") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
+  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, ""}};
+  std::vector<PingResult> ping{{true, "127.0.0.1", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}}};
+  std::vector<LinkStats> links(1);
+  RunReport r;
+  r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
+  r.targets = targets;
+  r.ping = ping;
+  r.links = links;
+  std::string text = render_metrics(r);
+  auto help = lines_starting(text, "# HELP ");
+  auto type = lines_starting(text, "# TYPE ");
+  BOOST_TEST(help.size() == type.size());
+  std::set<std::string> names;
+  for (const auto& h : help) names.insert(h.substr(7, h.find(' ', 7) - 7));
+  BOOST_TEST(names.size() == help.size());
+  BOOST_TEST(help.size() == 33u);  // 12 ping, 16 interface counters + up, 4 about the run
+}
+
+BOOST_AUTO_TEST_SUITE_END()

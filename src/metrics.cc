@@ -16,9 +16,9 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   std::vector<std::string> labels;
   labels.reserve(r.targets.size());
   for (const TargetSpec& t : r.targets) labels.push_back(render_target_labels(t));
-  std::vector<std::optional<RttSummary>> rtt;
+  std::vector<std::optional<RttStats>> rtt;
   rtt.reserve(r.ping.size());
-  for (const PingResult& p : r.ping) rtt.push_back(summarize_rtts(p.rtt_seconds));
+  for (const PingResult& p : r.ping) rtt.push_back(compute_rtt_stats(p.rtt_seconds));
 
   auto counts = [&](std::string_view name, std::string_view help, auto field) {
     w.family(name, help, MetricType::gauge);
@@ -47,17 +47,17 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   }
   struct RttFamily {
     std::string_view name, help;
-    double RttSummary::*field;
+    double RttStats::*field;
   };
   static constexpr RttFamily kRtt[] = {
       {"netprom_ping_rtt_min_seconds", "Smallest round-trip time this run; absent when no reply came.",
-       &RttSummary::min},
-      {"netprom_ping_rtt_avg_seconds", "Mean round-trip time this run; absent when no reply came.", &RttSummary::avg},
+       &RttStats::min_seconds},
+      {"netprom_ping_rtt_avg_seconds", "Mean round-trip time this run; absent when no reply came.", &RttStats::avg_seconds},
       {"netprom_ping_rtt_max_seconds", "Largest round-trip time this run; absent when no reply came.",
-       &RttSummary::max},
+       &RttStats::max_seconds},
       {"netprom_ping_rtt_stddev_seconds",
        "Population standard deviation of the round-trip times this run (ping's mdev); absent when no reply came.",
-       &RttSummary::stddev},
+       &RttStats::stddev_seconds},
   };
   for (const RttFamily& f : kRtt) {
     w.family(f.name, f.help, MetricType::gauge);

@@ -144,7 +144,8 @@ std::set<std::uint64_t> parse_list(std::string_view s, std::string_view what) {
   return out;
 }
 
-Options parse_options(int argc, char** argv) {
+/// nullopt when --help was asked for (and printed).
+std::optional<Options> parse_options(int argc, char** argv) {
   cxxopts::Options spec("netprom-responder",
                         "Answers ICMP/ICMPv6 echo requests in a test network namespace (kernel echo "
                         "replies must be off there). LISTs are 1-based request numbers per source "
@@ -171,7 +172,7 @@ Options parse_options(int argc, char** argv) {
   cxxopts::ParseResult r = spec.parse(argc, argv);
   if (r.count("help")) {
     fmt::print("{}", spec.help());
-    std::exit(0);
+    return std::nullopt;
   }
   if (!r.unmatched().empty()) throw UsageError(fmt::format("unexpected argument '{}'", r.unmatched()[0]));
   Options o;
@@ -702,10 +703,11 @@ class Responder {
 
 int main(int argc, char** argv) {
   try {
-    netprom::Options options = netprom::parse_options(argc, argv);
+    std::optional<netprom::Options> options = netprom::parse_options(argc, argv);
+    if (!options) return 0;
     // Delays are the point of this program: ask for timer wake-ups without the default 50 us slack.
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-    netprom::Responder responder(std::move(options));
+    netprom::Responder responder(std::move(*options));
     responder.open_sockets();
     return responder.run();
   } catch (const netprom::UsageError& e) {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# A reply that arrives after its timeout but while the run goes on counts as late, not as
+# received: request 2 of 5 is answered after 700 ms with -W 0.5 (the run lasts ~1.7 s), so
+# received 4, late 1, loss 0.2. IPv4 and IPv6, raw and datagram ICMP sockets.
+set -eu
+. "$(dirname "$0")/lib.sh"
+need_root
+need_binary "$NETPROM" "$RESPONDER"
+netns_setup
+
+scenario() {
+  responder_start --delay-for 2:700
+  local out=$RSP_TMP/late.$PATH_NAME.prom
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 5 -i 0.3 -W 0.5 "$PEER4" "$PEER6"
+  responder_stop
+  local d
+  for d in "$PEER4" "$PEER6"; do
+    expect_metric "$out" netprom_ping_up "$d" 1
+    expect_metric "$out" netprom_ping_packets_sent "$d" 5
+    expect_metric "$out" netprom_ping_packets_received "$d" 4
+    expect_metric "$out" netprom_ping_packets_late "$d" 1
+    expect_metric "$out" netprom_ping_packets_duplicate "$d" 0
+    expect_metric "$out" netprom_ping_loss_ratio "$d" 0.2
+    # the late reply's 700 ms is not an RTT of this run
+    expect_range "$out" netprom_ping_rtt_max_seconds "$d" 0 0.5
+  done
+}
+
+for_each_path scenario
+echo "ok"

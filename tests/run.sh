@@ -40,6 +40,7 @@ fi
 
 for t in "$top"/tests/{cli,netns,e2e,ops}/*.sh; do
   [ -f "$t" ] || continue
+  [ "$(basename "$t")" = lib.sh ] && continue   # helpers sourced by the tests
   name=${t#"$top"/tests/}
   [ -n "$pattern" ] && [[ $name != *$pattern* ]] && continue
   log="$logdir/${name//\//_}.log"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Bad command lines exit 64 with one line naming the option and the allowed range, and print nothing else.
+. "$(dirname "$0")/lib.sh"
+hint="(see 'netprom --help')"
+check() {  # check EXPECTED-STDERR ARGS...
+  local want=$1; shift
+  expect_exit 64 "$NETPROM" -o "$scratch/n.prom" "$@"
+  expect_stderr "netprom: error: $want $hint"
+  [ ! -s "$scratch/out" ] || fail "stdout not empty for $*"
+}
+check "--count must be a whole number from 1 to 10000, got 0" --count 0
+check "--count must be a whole number from 1 to 10000, got 1000000000" --count 1000000000
+check "--interval must be a number of seconds from 0.001 to 3600, got -1" --interval=-1
+check "--size must be a whole number from 16 to 65507, got 70000" --size 70000
+check "--timeout must be a number of seconds from 0.001 to 3600, got 'soon'" -W soon
+check "Option 'bogus' does not exist" --bogus
+check "-4 and -6 exclude each other; give one" -4 -6 ::1
+check "argument 2: duplicate target name 'a' (first at argument 1); give each a distinct name" a=127.0.0.1 a=::1
+[ ! -e "$scratch/n.prom" ] || fail "a usage error created the output"
+echo ok

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "config.h"
 #include "errors.h"
+#include "history.h"
 #include "interface_filter.h"
 #include "link_stats.h"
 #include "metrics.h"
@@ -108,10 +109,16 @@ int run(int argc, char** argv) {
   std::string output = choose_output(s, ::stat(kTextfileDir.data(), &st) == 0 && S_ISDIR(st.st_mode));
   if (cl.check) return fmt::print("{}", render_plan(s, config_path, output)), 0;
 
-  std::optional<OutputLock> lock;
+  std::optional<OutputLock> lock, state_lock;
   if (output != "-") {
     lock.emplace(output);
     remove_stale_temp_files(output);
+  }
+  std::string state_path = s.state_dir && !s.no_ping ? history_path(*s.state_dir) : "";
+  if (!state_path.empty()) {
+    ::mkdir(s.state_dir->c_str(), 0755);  // systemd's StateDirectory= makes it; by hand, we do
+    state_lock.emplace(state_path);
+    remove_stale_temp_files(state_path);
   }
   int status = 0;
   RunReport report;
@@ -149,10 +156,25 @@ int run(int argc, char** argv) {
       if (status == 0) status = 1;
     }
   }
+  History history;
+  if (!state_path.empty() && report.ping_ok) {
+    std::string warning;
+    History previous = read_history(state_path, warning);
+    if (!warning.empty()) fmt::print(stderr, "netprom: warning: {}\n", warning);
+    history = update_history(previous, s.targets, results, s.buckets.empty() ? default_buckets() : s.buckets);
+    report.history = &history;
+  }
   report.timestamp_seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   report.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   write_output(output, render_metrics(report));
+  if (report.history) {
+    try {  // the .prom file is out; a state that could not be saved costs a counter reset, not the run
+      write_file_atomically(state_path, render_history(history));
+    } catch (const OutputError& e) {
+      fmt::print(stderr, "netprom: warning: {}; the totals will start over next run\n", e.what());
+    }
+  }
   return status;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "exposition.h"
+#include "history.h"
 #include "rtt_stats.h"
 
 namespace netprom {
@@ -77,6 +78,41 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   }
 }
 
+void render_history_families(const RunReport& r, const History& h, ExpositionWriter& w) {
+  std::vector<std::string> labels;
+  labels.reserve(r.targets.size());
+  for (const TargetSpec& t : r.targets) labels.push_back(render_target_labels(t));
+  struct Total {
+    std::string_view name, help;
+    std::uint64_t DestHistory::*field;
+  };
+  static constexpr Total kTotals[] = {
+      {"netprom_ping_packets_sent_total", "Echo requests sent, over all runs kept in the state directory.",
+       &DestHistory::sent},
+      {"netprom_ping_packets_received_total", "Valid echo replies received in time, over all runs.",
+       &DestHistory::received},
+      {"netprom_ping_packets_duplicate_total", "Duplicate echo replies, over all runs.", &DestHistory::duplicates},
+  };
+  for (const Total& t : kTotals) {
+    w.family(t.name, t.help, MetricType::counter);
+    for (std::size_t i = 0; i < h.dests.size(); ++i) w.sample(t.name, labels[i], h.dests[i].*t.field);
+  }
+  std::vector<std::string> le;
+  for (double b : h.bounds) le.push_back(fmt::format("le=\"{}\"", format_value(b)));
+  le.push_back("le=\"+Inf\"");
+  w.family("netprom_ping_rtt_seconds", "Round-trip times of valid echo replies, over all runs.", MetricType::histogram);
+  for (std::size_t i = 0; i < h.dests.size(); ++i) {
+    const DestHistory& d = h.dests[i];
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b < d.buckets.size(); ++b) {
+      cumulative += d.buckets[b];
+      w.sample("netprom_ping_rtt_seconds_bucket", labels[i], cumulative, le[b]);
+    }
+    w.sample("netprom_ping_rtt_seconds_sum", labels[i], d.sum);
+    w.sample("netprom_ping_rtt_seconds_count", labels[i], d.count);
+  }
+}
+
 struct LinkCounter {
   std::string_view name, help;
   std::uint64_t LinkStats::*field;
@@ -144,6 +180,7 @@ std::string render_target_labels(const TargetSpec& target) {
 std::string render_metrics(const RunReport& report) {
   ExpositionWriter w;
   if (report.ping_enabled && report.ping_ok) render_ping(report, w);
+  if (report.ping_enabled && report.ping_ok && report.history) render_history_families(report, *report.history, w);
   if (report.interfaces_enabled && report.interfaces_ok) render_links(report, w);
   render_self(report, w);
   return std::string(w.text());

@@ -13,6 +13,8 @@
 
 namespace netprom {
 
+struct History;
+
 /// What one run found, for rendering.
 struct RunReport {
   bool ping_enabled = false;
@@ -22,6 +24,7 @@ struct RunReport {
   bool interfaces_enabled = false;
   bool interfaces_ok = false;
   std::span<const LinkStats> links;         ///< already filtered
+  const History* history = nullptr;         ///< with --state-dir: totals, parallel to targets
   double timestamp_seconds = 0;             ///< Unix time the run finished collecting
   double duration_seconds = 0;
   std::string_view version;

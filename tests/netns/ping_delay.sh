@@ -14,6 +14,7 @@ scenario() {
   local out=$RSP_TMP/delay.$PATH_NAME.prom
   run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 4 -i 0.2 -W 1 "$PEER4" "$PEER6"
   responder_stop
+  grep '^netprom_ping_rtt_' "$out"
   local d
   for d in "$PEER4" "$PEER6"; do
     expect_metric "$out" netprom_ping_up "$d" 1

@@ -13,6 +13,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -184,7 +185,13 @@ bool is_ipv6_link_local(const std::string& address) {
 std::vector<Gateway> read_default_gateways() {
   NetlinkSocket socket;
   std::vector<Gateway> gateways = dump_gateways(socket, AF_INET);
-  std::vector<Gateway> v6 = dump_gateways(socket, AF_INET6);
+  std::vector<Gateway> v6;
+  try {
+    v6 = dump_gateways(socket, AF_INET6);
+  } catch (const std::system_error& error) {
+    // A kernel booted with ipv6.disable=1 has no IPv6 routes to dump; that is no failure.
+    if (error.code() != std::errc::address_family_not_supported) throw;
+  }
   gateways.insert(gateways.end(), std::make_move_iterator(v6.begin()),
                   std::make_move_iterator(v6.end()));
   order_gateways(gateways);

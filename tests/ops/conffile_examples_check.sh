@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: MIT
+# The shipped conffile packaging/netprom.toml passes `netprom --check` as it is (everything
+# commented out), and so does every example in it once uncommented, so the examples cannot
+# drift from the real config keys. --check sends no packet and resolves no name.
+set -eu
+top=${NETPROM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+conf="$top/packaging/netprom.toml"
+if [ -z "${NETPROM:-}" ] || [ ! -x "$NETPROM" ]; then
+  echo "FAIL: NETPROM='${NETPROM:-}' is not an executable netprom binary"
+  exit 1
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+check() {  # $1 = config file, $2 = what it is
+  rc=0
+  timeout 20 "$NETPROM" --check --config "$1" >"$tmp/out" 2>"$tmp/err" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "FAIL: expected 'netprom --check --config' on $2 to exit 0, got $rc; stderr:"
+    cat "$tmp/err"
+    fail=1
+  else
+    echo "ok: $2"
+  fi
+}
+
+check "$conf" "the conffile as shipped"
+
+# Uncomment every "# key = value" line and the [[target]] examples. targets_file names a
+# file that does not exist here, so it is left out.
+sed -E 's/^# ([a-z0-9_]+ = )/\1/; s/^# (\[\[target\]\])$/\1/' "$conf" | grep -v '^targets_file' >"$tmp/all.toml"
+n=$(grep -cE '^[a-z0-9_]+ = ' "$tmp/all.toml" || true)
+if [ "$n" -lt 20 ]; then
+  echo "FAIL: expected at least 20 example keys in $conf, found $n"
+  fail=1
+fi
+check "$tmp/all.toml" "every example uncommented ($n keys)"
+grep -q 'gateway' "$tmp/out" || { echo "FAIL: expected the plan to list the example target 'gateway'; got:"; cat "$tmp/out"; fail=1; }
+exit $fail

@@ -17,9 +17,9 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   std::vector<std::string> labels;
   labels.reserve(r.targets.size());
   for (const TargetSpec& t : r.targets) labels.push_back(render_target_labels(t));
-  std::vector<std::optional<RttStats>> rtt;
+  std::vector<std::optional<RttSummary>> rtt;
   rtt.reserve(r.ping.size());
-  for (const PingResult& p : r.ping) rtt.push_back(compute_rtt_stats(p.rtt_seconds));
+  for (const PingResult& p : r.ping) rtt.push_back(summarize_rtts(p.rtt_seconds));
 
   auto counts = [&](std::string_view name, std::string_view help, auto field) {
     w.family(name, help, MetricType::gauge);
@@ -48,17 +48,17 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   }
   struct RttFamily {
     std::string_view name, help;
-    double RttStats::*field;
+    double RttSummary::*field;
   };
   static constexpr RttFamily kRtt[] = {
       {"netprom_ping_rtt_min_seconds", "Smallest round-trip time this run; absent when no reply came.",
-       &RttStats::min_seconds},
-      {"netprom_ping_rtt_avg_seconds", "Mean round-trip time this run; absent when no reply came.", &RttStats::avg_seconds},
+       &RttSummary::min},
+      {"netprom_ping_rtt_avg_seconds", "Mean round-trip time this run; absent when no reply came.", &RttSummary::avg},
       {"netprom_ping_rtt_max_seconds", "Largest round-trip time this run; absent when no reply came.",
-       &RttStats::max_seconds},
+       &RttSummary::max},
       {"netprom_ping_rtt_stddev_seconds",
        "Population standard deviation of the round-trip times this run (ping's mdev); absent when no reply came.",
-       &RttStats::stddev_seconds},
+       &RttSummary::stddev},
   };
   for (const RttFamily& f : kRtt) {
     w.family(f.name, f.help, MetricType::gauge);

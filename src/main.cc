@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <optional>
@@ -26,6 +27,7 @@
 #include "pinger.h"
 #include "plan.h"
 #include "routes.h"
+#include "table.h"
 #include "targets.h"
 #include "textfile.h"
 #include "unique_fd.h"
@@ -167,7 +169,16 @@ int run(int argc, char** argv) {
   report.timestamp_seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   report.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  write_output(output, render_metrics(report));
+  if (s.format == OutputFormat::table) {
+    // Colour only for a person: a terminal, and no NO_COLOR (https://no-color.org).
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    bool color = output == "-" && ::isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+                 !(term && std::string_view(term) == "dumb");
+    write_output(output, render_table(report, color));
+  } else {
+    write_output(output, render_metrics(report));
+  }
   if (report.history) {
     try {  // the .prom file is out; a state that could not be saved costs a counter reset, not the run
       write_file_atomically(state_path, render_history(history));

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+#include "table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "rtt_stats.h"
+
+namespace netprom {
+namespace {
+
+constexpr std::size_t kSparkCells = 10;
+constexpr std::string_view kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+
+struct Colors {
+  std::string_view green, yellow, red, dim, reset;
+};
+constexpr Colors kAnsi{"\033[32m", "\033[33m", "\033[31m", "\033[2m", "\033[0m"};
+constexpr Colors kPlain{"", "", "", "", ""};
+
+// Control bytes and the like in names would break the columns (or the terminal): show them
+// escaped, as `ip link` does.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
+// Display width of UTF-8 text, counting each code point as one column.
+std::size_t columns(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
+}
+
+// Cuts to `width` columns with an ellipsis, then pads with spaces.
+std::string fit(std::string_view s, std::size_t width) {
+  std::string out;
+  if (columns(s) <= width) {
+    out = s;
+  } else {
+    std::size_t cols = 0, i = 0;
+    while (i < s.size() && cols < width - 1) {
+      std::size_t n = 1;
+      while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xc0) == 0x80) ++n;
+      out.append(s.substr(i, n));
+      i += n;
+      ++cols;
+    }
+    out += "…";
+  }
+  out.append(width - std::min(width, columns(out)), ' ');
+  return out;
+}
+
+std::string ms(double seconds) { return fmt::format("{:7.3f}", seconds * 1000); }
+
+std::string human_bytes(std::uint64_t b) {
+  static constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(b);
+  std::size_t u = 0;
+  while (v >= 1024 && u + 1 < std::size(kUnits)) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", b) : fmt::format("{:.1f} {}", v, kUnits[u]);
+}
+
+}  // namespace
+
+std::string render_sparkline(const std::vector<double>& rtt, std::size_t cells) {
+  if (rtt.empty()) return "";
+  double lo = INFINITY, hi = -INFINITY;
+  for (double x : rtt)
+    if (!std::isnan(x)) lo = std::min(lo, x), hi = std::max(hi, x);
+  std::size_t group = (rtt.size() + cells - 1) / cells;
+  std::string out;
+  for (std::size_t start = 0; start < rtt.size(); start += group) {
+    std::size_t end = std::min(rtt.size(), start + group);
+    double worst = -INFINITY;
+    std::size_t lost = 0;
+    for (std::size_t i = start; i < end; ++i) {
+      if (std::isnan(rtt[i]))
+        ++lost;
+      else
+        worst = std::max(worst, rtt[i]);
+    }
+    if (lost == end - start) {
+      out += "×";
+    } else if (lost > 0) {
+      out += "╳";
+    } else {
+      double scaled = hi > lo ? (worst - lo) / (hi - lo) : 0;
+      out += kBlocks[std::min<std::size_t>(7, static_cast<std::size_t>(scaled * 7 + 0.5))];
+    }
+  }
+  return out;
+}
+
+std::string render_table(const RunReport& r, bool color) {
+  const Colors& c = color ? kAnsi : kPlain;
+  std::string out;
+  auto it = std::back_inserter(out);
+  if (r.ping_enabled && r.ping_ok) {
+    fmt::format_to(it, "{}{} {:>9} {:>5} {:>7} {:>7} {:>7} {:>6} {}{}\n", c.dim, fit("DESTINATION (ADDRESS)", 22),
+                   "SENT/RECV", "LOSS", "MIN ms", "AVG ms", "MAX ms", "SDEV", "RTT", c.reset);
+    for (std::size_t i = 0; i < r.ping.size(); ++i) {
+      const PingResult& p = r.ping[i];
+      std::string name = printable(r.targets[i].name);
+      if (p.resolved && p.address != r.targets[i].name) name += " (" + p.address + ")";
+      std::string counts = fmt::format("{}/{}", p.sent, p.received);
+      if (!p.resolved) {
+        fmt::format_to(it, "{} {:>9} {}{:>5} {}{}\n", fit(name, 22), counts, c.red, "-", "name did not resolve",
+                       c.reset);
+        continue;
+      }
+      double loss = p.sent ? 1.0 - static_cast<double>(p.received) / static_cast<double>(p.sent) : 1.0;
+      std::string_view tint = p.received == 0 ? c.red : loss > 0 ? c.yellow : c.green;
+      std::string loss_text = fmt::format("{:.0f}%", loss * 100);
+      auto stats = summarize_rtts(p.rtt_seconds);
+      std::string rtts = stats ? fmt::format("{} {} {} {:>6.3f}", ms(stats->min), ms(stats->avg),
+                                             ms(stats->max), stats->stddev * 1000)
+                               : fmt::format("{:>7} {:>7} {:>7} {:>6}", "-", "-", "-", "-");
+      std::string extra;
+      if (p.duplicates) extra += fmt::format(" {} dup", p.duplicates);
+      if (p.errors) extra += fmt::format(" {} icmp err", p.errors);
+      fmt::format_to(it, "{} {:>9} {}{:>5}{} {} {}{}{}{}\n", fit(name, 22), counts, tint, loss_text, c.reset, rtts,
+                     tint, render_sparkline(p.rtt_seconds, kSparkCells), c.reset, extra);
+    }
+  } else if (r.ping_enabled) {
+    fmt::format_to(it, "{}ping failed: see the error above{}\n", c.red, c.reset);
+  }
+  if (r.interfaces_enabled && r.interfaces_ok) {
+    if (!out.empty()) out += '\n';
+    fmt::format_to(it, "{}{} {:<4} {:>10} {:>8} {:>4} {:>5} {:>10} {:>8} {:>4} {:>5}{}\n", c.dim, fit("DEVICE", 12),
+                   "LINK", "RX", "PACKETS", "ERR", "DROP", "TX", "PACKETS", "ERR", "DROP", c.reset);
+    for (const LinkStats& l : r.links) {
+      fmt::format_to(it, "{} {}{:<4}{} {:>10} {:>8} {:>4} {:>5} {:>10} {:>8} {:>4} {:>5}\n", fit(printable(l.name), 12),
+                     l.oper_up ? c.green : c.red, l.oper_up ? "up" : "down", c.reset, human_bytes(l.rx_bytes),
+                     l.rx_packets, l.rx_errs, l.rx_drop, human_bytes(l.tx_bytes), l.tx_packets, l.tx_errs, l.tx_drop);
+    }
+  } else if (r.interfaces_enabled) {
+    fmt::format_to(it, "{}interfaces failed: see the error above{}\n", c.red, c.reset);
+  }
+  return out;
+}
+
+}  // namespace netprom

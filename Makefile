@@ -18,7 +18,9 @@ override CXXFLAGS += -std=c++20 $(WARNINGS) -Isrc -MMD -MP -DNETPROM_VERSION='"$
                      $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfmt -lmnl -ltomlplusplus)
 ifeq ($(SANITIZE),1)
-override CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# GCC 12 reports false maybe-uninitialized warnings inside <functional> under the sanitizers.
+override CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+                     -Wno-maybe-uninitialized
 override LDFLAGS  += -fsanitize=address,undefined
 endif
 

@@ -82,7 +82,9 @@ void ExpositionWriter::sample(std::string_view name, std::string_view labels, do
 void ExpositionWriter::sample(std::string_view name, std::string_view labels, std::uint64_t value,
                               std::string_view extra) {
   name_and_labels(name, labels, extra);
-  fmt::format_to(std::back_inserter(buffer_), "{}\n", value);
+  fmt::format_int digits(value);
+  buffer_.append(std::string_view(digits.data(), digits.size()));
+  buffer_.push_back('\n');
 }
 
 }  // namespace netprom

@@ -14,7 +14,6 @@
 #include <optional>
 #include <system_error>
 
-#include <cxxopts.hpp>
 #include <fmt/format.h>
 
 #include "cli.h"

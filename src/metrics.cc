@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "metrics.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 
@@ -43,8 +44,9 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   for (std::size_t i = 0; i < r.ping.size(); ++i) {
     const PingResult& p = r.ping[i];
     if (p.sent == 0) continue;
+    // (sent - received) / sent, not 1 - received/sent: 1/5 lost prints 0.2, not 0.19999999999999996.
     w.sample("netprom_ping_loss_ratio", labels[i],
-             1.0 - static_cast<double>(p.received) / static_cast<double>(p.sent));
+             static_cast<double>(p.sent - std::min(p.received, p.sent)) / static_cast<double>(p.sent));
   }
   struct RttFamily {
     std::string_view name, help;

@@ -80,6 +80,16 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
   BOOST_TEST(text.back() == '\n');
 }
 
+BOOST_AUTO_TEST_CASE(loss_ratio_of_one_in_five_prints_exactly_0_2) {
+  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, ""}};
+  std::vector<PingResult> ping{{true, "192.0.2.1", Family::v4, 5, 4, 0, 0, 0, 0, {0.1, 0.1, 0.1, 0.1, NAN}}};
+  RunReport r;
+  r.ping_enabled = r.ping_ok = true;
+  r.targets = targets;
+  r.ping = ping;
+  BOOST_TEST(render_metrics(r).find("netprom_ping_loss_ratio{dest=\"a\"} 0.2\n") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(interface_counters_use_proc_net_dev_columns_and_exact_u64) {
   std::vector<LinkStats> links(2);
   links[0].name = "lo";

@@ -28,6 +28,21 @@ fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "skipped: $*"; exit 77; }
 need() { local t; for t in "$@"; do command -v "$t" >/dev/null || skip "needs $t"; done; }
 
+# need_icmp: skips (77) when netprom may not open ICMP sockets here (not root and
+# net.ipv4.ping_group_range excludes us): netprom itself then exits 77.
+need_icmp() {
+  local rc=0
+  timeout 20 "$NETPROM" -c /dev/null --no-interfaces -o - -n 1 -W 0.5 127.0.0.1 >/dev/null 2>"$scratch/icmp.err" || rc=$?
+  [ "$rc" != 77 ] || skip "no permission for ICMP sockets: $(tail -n 1 "$scratch/icmp.err")"
+}
+
+# need_node_exporter: sets NODE_EXPORTER (prometheus-node-exporter on Debian, node_exporter
+# upstream) or skips.
+need_node_exporter() {
+  NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter) ||
+    skip "needs prometheus-node-exporter"
+}
+
 # free_port: a TCP port on 127.0.0.1 that was free a moment ago (callers retry on a bind race).
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -78,7 +93,7 @@ start_daemon() {
 
 # start_node_exporter DIR: node_exporter serving only the textfile collector of DIR.
 start_node_exporter() {
-  start_daemon node_exporter /metrics prometheus-node-exporter \
+  start_daemon node_exporter /metrics "$NODE_EXPORTER" \
     --web.listen-address=127.0.0.1:PORT --collector.disable-defaults --collector.textfile \
     --collector.textfile.directory="$1" --web.disable-exporter-metrics --log.level=info
 }

@@ -11,7 +11,9 @@
 #  3. Prometheus (scrape_interval 1s) returns netprom_ping_up{dest="127.0.0.1"} 1, lo's receive
 #     packet counter with the file's value, and the weird name and label exactly (JSON-decoded).
 . "$(dirname "$0")/lib.sh"
-need prometheus-node-exporter prometheus curl python3
+need prometheus curl python3
+need_node_exporter
+need_icmp
 
 dir=$scratch/textfile
 mkdir "$dir"

@@ -6,7 +6,9 @@
 # would lack it); afterwards the directory holds exactly netprom.prom and its lock file.
 # SOAK_RUNS overrides the number of runs (for a quick try).
 . "$(dirname "$0")/lib.sh"
-need prometheus-node-exporter curl python3
+need curl python3
+need_node_exporter
+need_icmp
 runs=${SOAK_RUNS:-1000}
 
 dir=$scratch/textfile

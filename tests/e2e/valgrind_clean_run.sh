@@ -8,6 +8,7 @@
 # The summary lines of each run are printed.
 . "$(dirname "$0")/lib.sh"
 need valgrind python3
+need_icmp
 
 # vg NAME WANT_EXIT ARGS...: runs netprom under valgrind; log in $scratch/NAME.vg.
 vg() {

@@ -4,12 +4,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
-#include <stdexcept>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "clock.h"
 #include "family.h"
+#include "icmp_socket.h"  // IcmpPermissionError
+#include "resolve.h"
 
 namespace netprom {
 
@@ -27,7 +32,7 @@ struct PingOptions {
   std::chrono::nanoseconds timeout = std::chrono::seconds(2);   ///< wait for each reply
   std::chrono::nanoseconds deadline = std::chrono::seconds(50); ///< whole run, DNS included
   Family family = Family::any;                          ///< -4 / -6 for names
-  int size = 56;                                        ///< ICMP payload bytes
+  int size = 56;  ///< ICMP payload bytes, kMinPayloadSize (12) to kMaxPayloadSize (65500)
   std::optional<int> ttl;                               ///< IP TTL / IPv6 hop limit
   std::optional<int> tos;                               ///< IPv4 TOS / IPv6 traffic class
   std::optional<std::string> source;                    ///< source address literal
@@ -51,17 +56,57 @@ struct PingResult {
   std::vector<double> rtt_seconds;
 };
 
-/// Thrown when no ICMP socket (datagram or raw) can be opened: exit 77.
-/// what() is one line with the cause and a hint (ping_group_range, cap_net_raw).
-class IcmpPermissionError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 /// Resolves every target concurrently, then pings them all at once from one event loop.
 /// Returns one PingResult per target, in the same order. Unreachable or unresolvable
 /// destinations are data, never exceptions. Throws IcmpPermissionError (see above), or
 /// std::system_error for an unexpected system failure.
 std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options);
+
+/// The per-run random values that make our packets recognisable.
+struct PingSeed {
+  std::uint16_t identifier = 0;      ///< echo identifier (raw sockets; the kernel owns it otherwise)
+  std::uint16_t sequence_start = 0;  ///< sequence of request 0; request r uses start + r (mod 2^16)
+  std::uint64_t nonce = 0;           ///< first 8 payload bytes of every request this run
+};
+
+/// A seed from the kernel's random source (getrandom via std::random_device).
+PingSeed make_random_seed();
+
+/// Pings resolved addresses from one event loop over the injected sockets and clock.
+///
+/// Request r (0 <= r < destinations x count) goes to destination r % N as its (r / N)-th
+/// request, so request order is send order and the destination of a reply is index
+/// arithmetic on the 32-bit request index carried in the payload.
+class Pinger {
+ public:
+  /// `v4` / `v6` may be null when no destination of that family is pinged; requests to a
+  /// family without a socket fail to send (EAFNOSUPPORT). Nothing is owned.
+  Pinger(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options, const PingSeed& seed);
+
+  /// Pings every address (nullopt entries: unresolved, resolved=false, sent 0) and returns
+  /// one PingResult per entry, in order. Returns by `deadline`; requests not answered then
+  /// are lost, requests not sent by then are not counted. Throws std::invalid_argument when
+  /// options are out of range (count < 1, size < kMinPayloadSize, more than 2^32 - 1
+  /// requests), std::system_error from a socket.
+  std::vector<PingResult> run(std::span<const std::optional<SocketAddress>> addresses, MonoTime deadline);
+
+ private:
+  Clock& clock_;
+  IcmpSocket* v4_;
+  IcmpSocket* v6_;
+  PingOptions options_;
+  PingSeed seed_;
+};
+
+/// Opens the ICMP socket for a family; open_icmp_socket in production.
+using SocketOpener = std::function<std::unique_ptr<IcmpSocket>(Family, const IcmpSocketOptions&)>;
+
+/// run_pings with its collaborators injected: resolves all targets with `resolver` (bounded
+/// by the deadline, counted from the call), opens sockets only for the families that
+/// resolved, and pings. Throws what `open_socket` and Pinger::run throw, except that a
+/// family the kernel lacks (EAFNOSUPPORT) makes its destinations fail to send instead.
+std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options,
+                                  Resolver& resolver, Clock& clock, const SocketOpener& open_socket,
+                                  const PingSeed& seed);
 
 }  // namespace netprom

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+#include "icmp_packet.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace netprom {
+
+namespace {
+
+constexpr std::uint8_t kIcmpEchoReply = 0;
+constexpr std::uint8_t kIcmpDestUnreachable = 3;
+constexpr std::uint8_t kIcmpEchoRequest = 8;
+constexpr std::uint8_t kIcmpTimeExceeded = 11;
+constexpr std::uint8_t kIcmpParameterProblem = 12;
+constexpr std::uint8_t kIcmp6DestUnreachable = 1;
+constexpr std::uint8_t kIcmp6PacketTooBig = 2;
+constexpr std::uint8_t kIcmp6TimeExceeded = 3;
+constexpr std::uint8_t kIcmp6ParameterProblem = 4;
+constexpr std::uint8_t kIcmp6EchoRequest = 128;
+constexpr std::uint8_t kIcmp6EchoReply = 129;
+constexpr std::uint8_t kProtoIcmp = 1;
+constexpr std::uint8_t kProtoIcmp6 = 58;
+constexpr std::size_t kIpv4MinHeader = 20;
+constexpr std::size_t kIpv6Header = 40;
+
+std::uint8_t byte_at(std::span<const std::byte> b, std::size_t i) { return std::to_integer<std::uint8_t>(b[i]); }
+
+std::uint16_t be16_at(std::span<const std::byte> b, std::size_t i) {
+  return static_cast<std::uint16_t>((byte_at(b, i) << 8) | byte_at(b, i + 1));
+}
+
+void put_be16(std::span<std::byte> b, std::size_t i, std::uint16_t v) {
+  b[i] = static_cast<std::byte>(v >> 8);
+  b[i + 1] = static_cast<std::byte>(v & 0xff);
+}
+
+std::byte fill_byte(std::uint32_t index, std::size_t offset) {
+  return static_cast<std::byte>((index * 31u + static_cast<std::uint32_t>(offset)) & 0xffu);
+}
+
+IcmpEcho parse_echo(std::span<const std::byte> icmp) {
+  IcmpEcho echo;
+  echo.identifier = be16_at(icmp, 4);
+  echo.sequence = be16_at(icmp, 6);
+  echo.payload = icmp.subspan(kIcmpHeaderSize);
+  return echo;
+}
+
+// The quoted original packet of an ICMP error: its IP header and at least the 8-byte echo
+// header (RFC 792 guarantees 8 bytes; Linux quotes up to 576 bytes in all, so our payload
+// is usually there too). Anything that is not one of our echo requests is "other".
+void parse_quoted(Family family, std::span<const std::byte> quoted, IcmpMessage& message) {
+  std::span<const std::byte> icmp;
+  if (family == Family::v4) {
+    if (quoted.size() < kIpv4MinHeader || (byte_at(quoted, 0) >> 4) != 4) return;
+    const std::size_t ihl = static_cast<std::size_t>(byte_at(quoted, 0) & 0x0f) * 4;
+    if (ihl < kIpv4MinHeader || quoted.size() < ihl + kIcmpHeaderSize) return;
+    if (byte_at(quoted, 9) != kProtoIcmp) return;
+    std::memcpy(message.quoted_destination.data(), quoted.data() + 16, 4);
+    icmp = quoted.subspan(ihl);
+    if (byte_at(icmp, 0) != kIcmpEchoRequest) return;
+  } else {
+    // Our requests carry no extension headers, so the next header is ICMPv6 directly.
+    if (quoted.size() < kIpv6Header + kIcmpHeaderSize || (byte_at(quoted, 0) >> 4) != 6) return;
+    if (byte_at(quoted, 6) != kProtoIcmp6) return;
+    std::memcpy(message.quoted_destination.data(), quoted.data() + 24, 16);
+    icmp = quoted.subspan(kIpv6Header);
+    if (byte_at(icmp, 0) != kIcmp6EchoRequest) return;
+  }
+  message.kind = IcmpKind::error;
+  message.echo = parse_echo(icmp);
+}
+
+}  // namespace
+
+std::uint16_t internet_checksum(std::span<const std::byte> bytes) {
+  std::uint64_t sum = 0;
+  std::size_t i = 0;
+  for (; i + 1 < bytes.size(); i += 2) sum += be16_at(bytes, i);
+  if (i < bytes.size()) sum += static_cast<std::uint64_t>(byte_at(bytes, i)) << 8;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(~sum & 0xffff);
+}
+
+void render_probe_payload(std::span<std::byte> out, std::uint64_t nonce, std::uint32_t index) {
+  if (out.size() < kMinPayloadSize) throw std::length_error("ICMP payload too small for the probe");
+  for (std::size_t i = 0; i < 8; ++i) out[i] = static_cast<std::byte>((nonce >> (56 - 8 * i)) & 0xff);
+  for (std::size_t i = 0; i < 4; ++i) out[8 + i] = static_cast<std::byte>((index >> (24 - 8 * i)) & 0xff);
+  for (std::size_t i = kMinPayloadSize; i < out.size(); ++i) out[i] = fill_byte(index, i);
+}
+
+std::optional<ProbePayload> parse_probe_payload(std::span<const std::byte> payload,
+                                                std::size_t expected_size) {
+  if (payload.size() < kMinPayloadSize) return std::nullopt;
+  ProbePayload probe;
+  for (std::size_t i = 0; i < 8; ++i) probe.nonce = (probe.nonce << 8) | byte_at(payload, i);
+  for (std::size_t i = 8; i < 12; ++i) probe.index = (probe.index << 8) | byte_at(payload, i);
+  probe.intact = payload.size() == expected_size;
+  for (std::size_t i = kMinPayloadSize; probe.intact && i < payload.size(); ++i) {
+    probe.intact = payload[i] == fill_byte(probe.index, i);
+  }
+  return probe;
+}
+
+std::size_t render_echo_request(std::span<std::byte> out, Family family, std::uint16_t identifier,
+                                std::uint16_t sequence, std::uint64_t nonce, std::uint32_t index,
+                                std::size_t payload_size) {
+  const std::size_t length = kIcmpHeaderSize + payload_size;
+  if (payload_size < kMinPayloadSize || out.size() < length) {
+    throw std::length_error("ICMP echo request does not fit its buffer");
+  }
+  std::span<std::byte> packet = out.first(length);
+  packet[0] = static_cast<std::byte>(family == Family::v6 ? kIcmp6EchoRequest : kIcmpEchoRequest);
+  packet[1] = std::byte{0};
+  put_be16(packet, 2, 0);
+  put_be16(packet, 4, identifier);
+  put_be16(packet, 6, sequence);
+  render_probe_payload(packet.subspan(kIcmpHeaderSize), nonce, index);
+  if (family != Family::v6) put_be16(packet, 2, internet_checksum(packet));
+  return length;
+}
+
+std::optional<IcmpMessage> parse_icmp_message(IcmpWire wire, std::span<const std::byte> bytes) {
+  std::span<const std::byte> icmp = bytes;
+  IcmpMessage message;
+  if (wire == IcmpWire::ipv4_raw) {
+    // Raw IPv4 sockets deliver the IP header; its length is ihl * 4 bytes (options included).
+    if (bytes.size() < kIpv4MinHeader || (byte_at(bytes, 0) >> 4) != 4) return std::nullopt;
+    const std::size_t ihl = static_cast<std::size_t>(byte_at(bytes, 0) & 0x0f) * 4;
+    const std::size_t total = be16_at(bytes, 2);
+    if (ihl < kIpv4MinHeader || total < ihl || total > bytes.size()) return std::nullopt;
+    icmp = bytes.subspan(ihl, total - ihl);
+  }
+  if (icmp.size() < kIcmpHeaderSize) return std::nullopt;
+  // Raw IPv4 sockets get a copy of every ICMP packet before icmp_rcv() validates it, so the
+  // checksum is ours to verify. Ping sockets and raw ICMPv6 sockets only see verified packets.
+  if (wire == IcmpWire::ipv4_raw) message.checksum_ok = internet_checksum(icmp) == 0;
+  message.type = byte_at(icmp, 0);
+  message.code = byte_at(icmp, 1);
+  if (wire == IcmpWire::ipv6) {
+    switch (message.type) {
+      case kIcmp6EchoReply: message.kind = IcmpKind::echo_reply; break;
+      case kIcmp6EchoRequest: message.kind = IcmpKind::echo_request; break;
+      case kIcmp6DestUnreachable:
+      case kIcmp6PacketTooBig:
+      case kIcmp6TimeExceeded:
+      case kIcmp6ParameterProblem:
+        parse_quoted(Family::v6, icmp.subspan(kIcmpHeaderSize), message);
+        return message;
+      default: return message;
+    }
+  } else {
+    switch (message.type) {
+      case kIcmpEchoReply: message.kind = IcmpKind::echo_reply; break;
+      case kIcmpEchoRequest: message.kind = IcmpKind::echo_request; break;
+      case kIcmpDestUnreachable:
+      case kIcmpTimeExceeded:
+      case kIcmpParameterProblem:
+        parse_quoted(Family::v4, icmp.subspan(kIcmpHeaderSize), message);
+        return message;
+      default: return message;
+    }
+  }
+  message.echo = parse_echo(icmp);
+  return message;
+}
+
+}  // namespace netprom

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+#include "icmp_socket.h"
+
+#include <fcntl.h>
+#include <linux/icmp.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace netprom {
+
+namespace {
+
+// Owns one descriptor; closes it once. close() is not retried on EINTR (see fmt os.cc).
+class OwnedFd {
+ public:
+  explicit OwnedFd(int fd) noexcept : fd_(fd) {}
+  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  OwnedFd& operator=(OwnedFd&&) = delete;
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  ~OwnedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+[[noreturn]] void throw_errno(int error, const std::string& what) {
+  throw std::system_error(error, std::generic_category(), what);
+}
+
+const char* family_name(Family family) { return family == Family::v6 ? "ICMPv6" : "ICMP"; }
+
+// Errors that concern one destination, not the socket: the route, the neighbour, a
+// firewall rule (EPERM/EACCES from netfilter, EACCES for a broadcast address), a source
+// address that does not fit the destination, or a full device queue (ENOBUFS). ping and
+// fping report these per destination and go on; so does the pinger, as data.
+bool is_per_destination_error(int error) {
+  switch (error) {
+    case EHOSTUNREACH: case ENETUNREACH: case EHOSTDOWN: case ENETDOWN: case EACCES:
+    case EPERM: case EADDRNOTAVAIL: case EINVAL: case EMSGSIZE: case ENOBUFS:
+    case ECONNREFUSED: case ENONET: case EPROTO: case ENOPROTOOPT: case ENXIO: case ENODEV:
+    case EAFNOSUPPORT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A ping socket with IP_RECVERR also stores an ICMP error in sk_err, and the next recvmsg()
+// returns it once instead of data (net/ipv4/ping.c ping_err). The error queue holds the same
+// error with the request attached, which is what the pinger attributes, so this copy is
+// consumed and ignored.
+bool is_async_socket_error(int error) {
+  switch (error) {
+    case EHOSTUNREACH: case ENETUNREACH: case EHOSTDOWN: case ENETDOWN: case ECONNREFUSED:
+    case EMSGSIZE: case EPROTO: case ENOPROTOOPT: case ENONET: case EACCES: case EPERM:
+    case ETIMEDOUT: case EOPNOTSUPP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void set_int_option(int fd, int level, int name, int value, const std::string& what) {
+  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) throw_errno(errno, what);
+}
+
+// Sizes a socket buffer for a whole round of replies. SO_RCVBUFFORCE/SO_SNDBUFFORCE pass
+// net.core.rmem_max but need CAP_NET_ADMIN; without it SO_RCVBUF is silently capped at
+// rmem_max, which is the best an unprivileged process can do.
+void size_buffer(int fd, int force_option, int option, std::size_t bytes) {
+  const int value = static_cast<int>(std::min<std::size_t>(bytes, INT_MAX / 2));
+  if (::setsockopt(fd, SOL_SOCKET, force_option, &value, sizeof value) == 0) return;
+  ::setsockopt(fd, SOL_SOCKET, option, &value, sizeof value);  // best effort, capped by the kernel
+}
+
+// Receive slot size: a reply, or an ICMP error quoting a request (Linux quotes at most
+// 576 bytes for IPv4 and 1280 for IPv6), plus a 60-byte IPv4 header with options.
+std::size_t slot_size(std::size_t payload_size) {
+  return std::max<std::size_t>(2 * (60 + 8) + 8 + payload_size, 1500);
+}
+
+class LinuxIcmpSocket final : public IcmpSocket {
+ public:
+  LinuxIcmpSocket(OwnedFd fd, Family family, SocketKind kind, std::size_t payload_size)
+      : fd_(std::move(fd)), family_(family), kind_(kind), slot_(slot_size(payload_size)) {
+    // Bound the receive buffers to about 1 MiB when packets are large.
+    slots_ = std::clamp<std::size_t>((std::size_t{1} << 20) / slot_, 1, kMaxBatch);
+    buffer_.resize(slots_ * slot_);
+  }
+
+  SocketKind kind() const override { return kind_; }
+  Family family() const override { return family_; }
+  int fd() const override { return fd_.get(); }
+
+  std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) override {
+    const std::size_t n = std::min({packets.size(), errors.size(), kMaxBatch});
+    for (std::size_t i = 0; i < n; ++i) {
+      send_iov_[i].iov_base = const_cast<std::byte*>(packets[i].bytes.data());
+      send_iov_[i].iov_len = packets[i].bytes.size();
+      msghdr& h = send_msgs_[i].msg_hdr;
+      h = msghdr{};
+      h.msg_name = const_cast<sockaddr*>(&packets[i].destination->base);
+      h.msg_namelen = length_of(*packets[i].destination);
+      h.msg_iov = &send_iov_[i];
+      h.msg_iovlen = 1;
+      errors[i] = 0;
+    }
+    std::size_t done = 0;
+    while (done < n) {
+      const int sent = ::sendmmsg(fd_.get(), &send_msgs_[done], static_cast<unsigned>(n - done), MSG_DONTWAIT);
+      if (sent > 0) {
+        done += static_cast<std::size_t>(sent);
+        continue;
+      }
+      const int error = errno;
+      if (error == EINTR) continue;
+      if (error == EAGAIN || error == EWOULDBLOCK) break;
+      // sendmmsg stops at the first failing message; it is this one when none was sent.
+      if (is_per_destination_error(error)) {
+        errors[done++] = error;
+        continue;
+      }
+      throw_errno(error, fmt::format("cannot send {} echo request to {}", family_name(family_),
+                                     format_address(*packets[done].destination)));
+    }
+    return done;
+  }
+
+  std::size_t receive(std::span<Datagram> out) override {
+    const std::size_t want = std::min(out.size(), slots_);
+    std::size_t got = 0;
+    // Error-queue entries first (datagram sockets only; raw sockets get ICMP errors as
+    // ordinary packets). poll() reports POLLERR until the queue is drained.
+    while (kind_ == SocketKind::datagram && got < want) {
+      prepare(got);
+      const ssize_t n = ::recvmsg(fd_.get(), &recv_msgs_[got].msg_hdr, MSG_ERRQUEUE | MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        throw_errno(errno, fmt::format("cannot read {} socket error queue", family_name(family_)));
+      }
+      store(got, static_cast<std::size_t>(n), true, out[got]);
+      ++got;
+    }
+    while (got < want) {
+      for (std::size_t i = got; i < want; ++i) prepare(i);
+      const int n = ::recvmmsg(fd_.get(), &recv_msgs_[got], static_cast<unsigned>(want - got), MSG_DONTWAIT, nullptr);
+      if (n < 0) {
+        const int error = errno;
+        if (error == EINTR) continue;
+        if (error == EAGAIN || error == EWOULDBLOCK) break;
+        if (is_async_socket_error(error)) continue;
+        throw_errno(error, fmt::format("cannot receive from {} socket", family_name(family_)));
+      }
+      if (n == 0) break;
+      for (int i = 0; i < n; ++i, ++got) store(got, recv_msgs_[got].msg_len, false, out[got]);
+      break;  // the queue may be empty now; the caller calls again while it gets full batches
+    }
+    return got;
+  }
+
+ private:
+  void prepare(std::size_t i) {
+    recv_iov_[i].iov_base = buffer_.data() + i * slot_;
+    recv_iov_[i].iov_len = slot_;
+    msghdr& h = recv_msgs_[i].msg_hdr;
+    h = msghdr{};
+    h.msg_name = &recv_names_[i];
+    h.msg_namelen = sizeof recv_names_[i];
+    h.msg_iov = &recv_iov_[i];
+    h.msg_iovlen = 1;
+    h.msg_control = control_[i].data();
+    h.msg_controllen = control_[i].size();
+    recv_msgs_[i].msg_len = 0;
+  }
+
+  void store(std::size_t i, std::size_t length, bool error_queue, Datagram& datagram) {
+    const msghdr& h = recv_msgs_[i].msg_hdr;
+    datagram.bytes = std::span<const std::byte>(buffer_.data() + i * slot_, std::min(length, slot_));
+    datagram.peer = SocketAddress{};
+    std::memcpy(&datagram.peer, &recv_names_[i], std::min<std::size_t>(h.msg_namelen, sizeof datagram.peer));
+    datagram.from_error_queue = error_queue;
+    datagram.kernel_time.reset();
+    // CMSG_* are the kernel ABI's own accessors; the payload is copied out with memcpy.
+    for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+          c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
+        timespec ts{};
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        datagram.kernel_time = WallTime(std::chrono::duration_cast<WallTime::duration>(
+            std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+      }
+    }
+  }
+
+  OwnedFd fd_;
+  Family family_;
+  SocketKind kind_;
+  std::size_t slot_;
+  std::size_t slots_ = 0;
+  std::vector<std::byte> buffer_;
+  std::array<mmsghdr, kMaxBatch> send_msgs_{};
+  std::array<iovec, kMaxBatch> send_iov_{};
+  std::array<mmsghdr, kMaxBatch> recv_msgs_{};
+  std::array<iovec, kMaxBatch> recv_iov_{};
+  std::array<sockaddr_in6, kMaxBatch> recv_names_{};
+  std::array<std::array<char, 256>, kMaxBatch> control_{};
+};
+
+std::string own_executable() {
+  char path[PATH_MAX] = {};
+  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  return n > 0 ? std::string(path, static_cast<std::size_t>(n)) : std::string("/usr/bin/netprom");
+}
+
+// Opens the socket: a datagram ("ping") socket first, then raw, the way iputils ping does.
+//
+// socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP) fails with
+//   EACCES           when none of our groups is in net.ipv4.ping_group_range (which also
+//                    governs ICMPv6 ping sockets); the default "1 0" allows nobody, and a
+//                    fresh network namespace starts with that default, even for root;
+//   EPERM            when a security module or seccomp filter denies it;
+//   EPROTONOSUPPORT  on kernels without ping sockets (before 3.0 for IPv4, 3.11 for IPv6,
+//                    or built without them);
+//   EAFNOSUPPORT     when the family itself is missing (IPv6 disabled or not loaded).
+// In all four cases a raw socket may still work with CAP_NET_RAW (root or setcap), so we try
+// it next. A raw socket fails with EPERM without that capability.
+OwnedFd open_descriptor(Family family, SocketKind& kind) {
+  const int af = family == Family::v6 ? AF_INET6 : AF_INET;
+  const int protocol = family == Family::v6 ? static_cast<int>(IPPROTO_ICMPV6) : static_cast<int>(IPPROTO_ICMP);
+  constexpr int kFlags = SOCK_NONBLOCK | SOCK_CLOEXEC;
+  int fd = ::socket(af, SOCK_DGRAM | kFlags, protocol);
+  if (fd >= 0) {
+    kind = SocketKind::datagram;
+    return OwnedFd(fd);
+  }
+  const int datagram_error = errno;
+  if (datagram_error != EACCES && datagram_error != EPERM && datagram_error != EPROTONOSUPPORT &&
+      datagram_error != EAFNOSUPPORT) {
+    throw_errno(datagram_error, fmt::format("cannot open {} socket", family_name(family)));
+  }
+  fd = ::socket(af, SOCK_RAW | kFlags, protocol);
+  if (fd >= 0) {
+    kind = SocketKind::raw;
+    return OwnedFd(fd);
+  }
+  const int raw_error = errno;
+  if (raw_error == EAFNOSUPPORT) {
+    throw_errno(EAFNOSUPPORT, fmt::format("cannot open {} socket", family_name(family)));
+  }
+  if (raw_error == EPERM || raw_error == EACCES) {
+    // Name the datagram socket's reason when it was the group range: that is the fix
+    // that needs no capability.
+    const int shown = datagram_error == EACCES ? datagram_error : raw_error;
+    const unsigned gid = static_cast<unsigned>(::getegid());
+    throw IcmpPermissionError(fmt::format(
+        "cannot open {} socket: {} (hint: allow group {} with 'sysctl -w "
+        "net.ipv4.ping_group_range=\"0 {}\"', or 'setcap cap_net_raw+ep {}')",
+        family_name(family), std::generic_category().message(shown), gid, gid, own_executable()));
+  }
+  throw_errno(raw_error, fmt::format("cannot open raw {} socket", family_name(family)));
+}
+
+}  // namespace
+
+std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOptions& options) {
+  SocketKind kind = SocketKind::datagram;
+  OwnedFd fd = open_descriptor(family, kind);
+  const int s = fd.get();
+  const bool v6 = family == Family::v6;
+  const char* name = family_name(family);
+
+  // Kernel receive timestamps (CLOCK_REALTIME) make RTTs independent of how long the
+  // event loop takes to get to a reply.
+  set_int_option(s, SOL_SOCKET, SO_TIMESTAMPNS, 1, fmt::format("cannot enable timestamps on {} socket", name));
+
+  if (kind == SocketKind::datagram) {
+    // Without IP_RECVERR a ping socket drops ICMP errors for unconnected sockets; with it,
+    // each error is queued with the request it concerns.
+    if (v6) {
+      set_int_option(s, IPPROTO_IPV6, IPV6_RECVERR, 1, "cannot enable IPV6_RECVERR on ICMPv6 socket");
+    } else {
+      set_int_option(s, IPPROTO_IP, IP_RECVERR, 1, "cannot enable IP_RECVERR on ICMP socket");
+    }
+  } else if (v6) {
+    // A raw ICMPv6 socket sees every ICMPv6 message of the host: let through only replies
+    // and the errors that can quote a request. The kernel computes and verifies ICMPv6
+    // checksums on raw sockets itself (RFC 3542 section 3.1).
+    icmp6_filter filter{};
+    ICMP6_FILTER_SETBLOCKALL(&filter);
+    ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
+    ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &filter);
+    ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &filter);
+    ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &filter);
+    ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filter);
+    if (::setsockopt(s, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) != 0) {
+      throw_errno(errno, "cannot set ICMP6_FILTER on raw ICMPv6 socket");
+    }
+  } else {
+    // ICMP_FILTER bits block types. Our own echo requests to local addresses would
+    // otherwise come back to us too.
+    icmp_filter filter{};
+    filter.data = ~((1u << ICMP_ECHOREPLY) | (1u << ICMP_DEST_UNREACH) | (1u << ICMP_TIME_EXCEEDED) |
+                    (1u << ICMP_PARAMETERPROB));
+    if (::setsockopt(s, SOL_RAW, ICMP_FILTER, &filter, sizeof filter) != 0) {
+      throw_errno(errno, "cannot set ICMP_FILTER on raw ICMP socket");
+    }
+  }
+
+  if (options.ttl) {
+    set_int_option(s, v6 ? static_cast<int>(IPPROTO_IPV6) : static_cast<int>(IPPROTO_IP), v6 ? IPV6_UNICAST_HOPS : IP_TTL, *options.ttl,
+                   fmt::format("cannot set TTL {} on {} socket", *options.ttl, name));
+  }
+  if (options.tos) {
+    set_int_option(s, v6 ? static_cast<int>(IPPROTO_IPV6) : static_cast<int>(IPPROTO_IP), v6 ? IPV6_TCLASS : IP_TOS, *options.tos,
+                   fmt::format("cannot set TOS {} on {} socket", *options.tos, name));
+  }
+  if (options.interface) {
+    const std::string& ifname = *options.interface;
+    if (::setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(), static_cast<socklen_t>(ifname.size() + 1)) != 0) {
+      throw_errno(errno, fmt::format("cannot bind {} socket to interface {}", name, ifname));
+    }
+  }
+  if (options.source && family_of(*options.source) == family) {
+    SocketAddress source = *options.source;
+    if (v6) {
+      source.v6.sin6_port = 0;
+    } else {
+      source.v4.sin_port = 0;
+    }
+    if (::bind(s, &source.base, length_of(source)) != 0) {
+      throw_errno(errno, fmt::format("cannot bind {} socket to source {}", name, format_address(source)));
+    }
+  }
+
+  // A skb for a small reply costs about 1 KiB of buffer accounting (truesize), so size for
+  // every destination having one reply queued while the loop is busy sending.
+  const std::size_t per_packet = 1024 + options.payload_size;
+  const std::size_t bytes = std::clamp<std::size_t>(options.destinations * per_packet, 256 << 10, 256 << 20);
+  size_buffer(s, SO_RCVBUFFORCE, SO_RCVBUF, bytes);
+  size_buffer(s, SO_SNDBUFFORCE, SO_SNDBUF, std::min<std::size_t>(bytes, 64 << 20));
+
+  return std::make_unique<LinuxIcmpSocket>(std::move(fd), family, kind, options.payload_size);
+}
+
+}  // namespace netprom

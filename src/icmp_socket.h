@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// ICMP transport: an unprivileged ping socket when allowed, a raw socket otherwise.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "clock.h"
+#include "family.h"
+#include "resolve.h"
+
+namespace netprom {
+
+/// Thrown when no ICMP socket (datagram or raw) can be opened: exit 77.
+/// what() is one line with the cause and a hint (ping_group_range, cap_net_raw).
+class IcmpPermissionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Datagram ("ping") sockets: the kernel owns the echo identifier (it rewrites it and
+/// demultiplexes replies by it) and delivers only verified echo replies; ICMP errors arrive
+/// on the IP_RECVERR error queue. Raw sockets: all ICMP of the host, IPv4 with its IP header.
+enum class SocketKind { datagram, raw };
+
+/// The largest number of packets one send() or receive() call handles.
+inline constexpr std::size_t kMaxBatch = 64;
+
+/// One echo request to send.
+struct OutgoingPacket {
+  const SocketAddress* destination = nullptr;  ///< not owned; must outlive the send() call
+  std::span<const std::byte> bytes;            ///< the ICMP message (header + payload)
+};
+
+/// One received message.
+struct Datagram {
+  std::span<const std::byte> bytes;  ///< valid until the next receive() on the same socket
+  /// The sender; for an error-queue entry, the destination of the request it is about.
+  SocketAddress peer{};
+  /// True for an IP_RECVERR error-queue entry: `bytes` is then the request as sent (or its
+  /// first part) and an ICMP error or local failure was reported for it.
+  bool from_error_queue = false;
+  /// The kernel's receive time (SO_TIMESTAMPNS), when the kernel supplied one.
+  std::optional<WallTime> kernel_time;
+};
+
+/// Datagram-level ICMP transport. Abstract so Pinger can be tested without a network.
+/// The real implementation is made by open_icmp_socket().
+class IcmpSocket {
+ public:
+  virtual ~IcmpSocket() = default;
+  /// Whether the kernel owns the identifier (datagram) or this process does (raw).
+  virtual SocketKind kind() const = 0;
+  /// Family::v4 or Family::v6.
+  virtual Family family() const = 0;
+  /// Sends packets[0..n) in order (at most kMaxBatch) with as few system calls as possible.
+  /// errors[i] becomes 0, or the errno of a failure that concerns that destination only
+  /// (EHOSTUNREACH, ENETUNREACH, EACCES, EPERM from a firewall, ...). Returns how many
+  /// packets were handled; fewer than packets.size() means the send buffer is full and
+  /// the rest should be retried once the socket is writable. Throws std::system_error on a
+  /// failure of the socket itself.
+  virtual std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) = 0;
+  /// Reads up to out.size() messages without blocking, error-queue entries first.
+  /// Returns how many were stored; 0 when nothing is readable. Throws std::system_error on
+  /// a failure of the socket itself.
+  virtual std::size_t receive(std::span<Datagram> out) = 0;
+  /// The descriptor, to wait on with Clock::wait.
+  virtual int fd() const = 0;
+};
+
+/// Socket settings from the command line, and what to size buffers for.
+struct IcmpSocketOptions {
+  std::optional<int> ttl;                 ///< IP_TTL / IPV6_UNICAST_HOPS
+  std::optional<int> tos;                 ///< IP_TOS / IPV6_TCLASS
+  std::optional<SocketAddress> source;    ///< bind() address, when of this socket's family
+  std::optional<std::string> interface;   ///< SO_BINDTODEVICE
+  std::size_t payload_size = 56;          ///< echo payload bytes, for receive buffers
+  std::size_t destinations = 1;           ///< how many replies may be in flight at once
+};
+
+/// Opens an ICMP socket of `family` (v4 or v6): a datagram socket first, a raw socket when
+/// the kernel refuses that, and applies `options`. The socket is non-blocking, close-on-exec,
+/// and has kernel receive timestamps on.
+/// Throws IcmpPermissionError when neither kind may be opened, std::system_error with
+/// EAFNOSUPPORT when the kernel has no such family (IPv6 disabled), and std::system_error
+/// for any other failure (bad interface, source address not local, ...).
+std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOptions& options);
+
+}  // namespace netprom

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: MIT
+#include "pinger.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "fake_network.h"
+#include "icmp_packet.h"
+
+using namespace netprom;
+using namespace std::chrono_literals;
+using fake::FakeIcmpSocket;
+
+namespace {
+
+constexpr std::size_t kIpHeader = 20;
+
+std::uint16_t sequence_of(const FakeIcmpSocket::Sent& s) { return fake::get16(s.bytes, 6); }
+
+std::uint32_t index_of(const FakeIcmpSocket::Sent& s) {
+  return parse_probe_payload(std::span(s.bytes).subspan(kIcmpHeaderSize), s.bytes.size() - kIcmpHeaderSize)->index;
+}
+
+// Two IPv4 destinations on a raw socket and one IPv6 destination on a datagram socket:
+// both wire formats in every test.
+struct PingerFixture {
+  fake::FakeClock clock;
+  FakeIcmpSocket v4{clock, Family::v4, SocketKind::raw, 3};
+  FakeIcmpSocket v6{clock, Family::v6, SocketKind::datagram, 4};
+  PingOptions options;
+  PingSeed seed{0xbeef, 0xfff0, 0x0123456789abcdefULL};
+  std::vector<std::optional<SocketAddress>> addresses{fake::address("198.18.0.2"), fake::address("fd00::2"),
+                                                      fake::address("198.18.0.3")};
+  MonoTime start = clock.mono;
+
+  PingerFixture() {
+    options.count = 3;
+    options.interval = 1s;
+    options.timeout = 2s;
+    options.deadline = 50s;
+  }
+
+  std::vector<PingResult> run() {
+    Pinger pinger(clock, &v4, &v6, options, seed);
+    return pinger.run(addresses, start + options.deadline);
+  }
+
+  // The reply as each socket kind would hand it over: raw IPv4 with an IP header; the
+  // datagram IPv6 socket with the identifier rewritten, as the kernel does.
+  std::vector<std::byte> reply_for(const FakeIcmpSocket::Sent& s) {
+    if (family_of(s.to) == Family::v6) {
+      std::vector<std::byte> reply = fake::echo_reply(s.bytes, Family::v6);
+      fake::put16(reply, 4, 0x4242);
+      return reply;
+    }
+    return fake::with_ipv4_header(fake::echo_reply(s.bytes, Family::v4), format_address(s.to), "198.18.0.1");
+  }
+
+  // Every request is answered after `delay` (copies times), by the socket it went out on.
+  void answer_all(std::chrono::nanoseconds delay, int copies = 1) {
+    for (FakeIcmpSocket* socket : {&v4, &v6}) {
+      socket->on_send = [this, socket, delay, copies](const FakeIcmpSocket::Sent& s) {
+        for (int i = 0; i < copies; ++i) socket->deliver(s.at + delay, s.to, reply_for(s));
+        return 0;
+      };
+    }
+  }
+};
+
+void check_all_lost(const PingResult& r, std::uint64_t sent) {
+  BOOST_TEST(r.sent == sent);
+  BOOST_TEST(r.received == 0u);
+  BOOST_TEST(r.rtt_seconds.size() == sent);
+  for (const double rtt : r.rtt_seconds) BOOST_TEST(std::isnan(rtt));
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(pinger, PingerFixture)
+
+BOOST_AUTO_TEST_CASE(replies_within_timeout_are_received_with_kernel_timestamp_rtt) {
+  answer_all(10ms);
+  const auto results = run();
+  BOOST_REQUIRE(results.size() == 3u);
+  for (const PingResult& r : results) {
+    BOOST_TEST(r.resolved);
+    BOOST_TEST(r.sent == 3u);
+    BOOST_TEST(r.received == 3u);
+    BOOST_TEST(r.duplicates + r.late + r.errors + r.corrupt == 0u);
+    BOOST_REQUIRE(r.rtt_seconds.size() == 3u);
+    for (const double rtt : r.rtt_seconds) BOOST_TEST(rtt == 0.010, boost::test_tools::tolerance(1e-9));
+  }
+  BOOST_TEST(results[0].address == "198.18.0.2");
+  BOOST_TEST((results[1].family == Family::v6));
+  BOOST_TEST(results[1].address == "fd00::2");
+  // All destinations at once: the run takes (count - 1) * interval + RTT plus a tiny stagger.
+  BOOST_TEST((clock.mono - start >= 2s + 10ms));
+  BOOST_TEST((clock.mono - start < 2s + 11ms));
+}
+
+BOOST_AUTO_TEST_CASE(requests_to_one_destination_are_one_interval_apart) {
+  answer_all(1ms);
+  run();
+  std::vector<MonoTime> times;
+  for (const auto& s : v4.sent) {
+    if (format_address(s.to) == "198.18.0.3") times.push_back(s.at);
+  }
+  BOOST_REQUIRE(times.size() == 3u);
+  BOOST_TEST((times[1] - times[0] == 1s));
+  BOOST_TEST((times[2] - times[1] == 1s));
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_replies_are_counted_once) {
+  answer_all(5ms, 3);
+  const auto results = run();
+  for (const PingResult& r : results) {
+    BOOST_TEST(r.received == 3u);
+    BOOST_TEST(r.duplicates == 6u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(reply_after_timeout_is_late_not_received) {
+  answer_all(2500ms);
+  const auto results = run();
+  for (const PingResult& r : results) {
+    check_all_lost(r, 3);
+    // The run ends when the last request times out (at 4 s); the late replies to the first
+    // two came in while it was still running, the third one's (4.5 s) is not waited for.
+    BOOST_TEST(r.late == 2u);
+    BOOST_TEST(r.duplicates == 0u);
+  }
+  BOOST_TEST((clock.mono - start < 4s + 1ms));
+}
+
+BOOST_AUTO_TEST_CASE(reply_read_after_timeout_but_stamped_in_time_is_received) {
+  // The first reply arrived (kernel timestamp) 1.9 s after sending, but became readable to
+  // the loop only at 2.5 s, after the request had expired at 2 s.
+  options.count = 2;
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    v4.deliver(s.at + 2500ms, s.to, reply_for(s), clock.wall_at(s.at + 1900ms));
+    return 0;
+  };
+  const auto results = run();
+  BOOST_TEST(results[0].received == 1u);
+  BOOST_TEST(results[0].late == 0u);
+  BOOST_TEST(results[0].rtt_seconds[0] == 1.9, boost::test_tools::tolerance(1e-9));
+  // The second reply becomes readable at 3.5 s, after the run ended at 3 s.
+  BOOST_TEST(std::isnan(results[0].rtt_seconds[1]));
+}
+
+BOOST_AUTO_TEST_CASE(foreign_identifier_is_ignored_on_raw_socket) {
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto reply = fake::echo_reply(s.bytes, Family::v4);
+    fake::put16(reply, 4, 0x4242);
+    fake::fix_checksum(reply);
+    v4.deliver(s.at + 1ms, s.to, fake::with_ipv4_header(reply, format_address(s.to), "198.18.0.1"));
+    return 0;
+  };
+  const auto results = run();
+  check_all_lost(results[0], 3);
+  BOOST_TEST(results[0].corrupt == 0u);
+  BOOST_TEST(results[0].late == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(datagram_socket_accepts_kernel_rewritten_identifier) {
+  answer_all(1ms);  // the IPv6 replies carry identifier 0x4242, not ours
+  BOOST_TEST(run()[1].received == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(foreign_nonce_is_ignored) {
+  answer_all(1ms);
+  seed.nonce = 1;  // replies are built from what was sent; change the nonce in flight instead
+  v6.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto reply = reply_for(s);
+    reply[kIcmpHeaderSize] ^= std::byte{0xff};
+    v6.deliver(s.at + 1ms, s.to, reply);
+    return 0;
+  };
+  const auto results = run();
+  BOOST_TEST(results[0].received == 3u);
+  check_all_lost(results[1], 3);
+  BOOST_TEST(results[1].corrupt == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(reply_from_wrong_source_is_ignored) {
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    v4.deliver(s.at + 1ms, fake::address("198.18.0.99"), reply_for(s));
+    return 0;
+  };
+  const auto results = run();
+  check_all_lost(results[0], 3);
+  check_all_lost(results[2], 3);
+  BOOST_TEST(results[0].corrupt == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_checksum_is_counted_as_corrupt) {
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto packet = reply_for(s);
+    packet[kIpHeader + 2] ^= std::byte{0x01};
+    v4.deliver(s.at + 1ms, s.to, packet);
+    return 0;
+  };
+  const auto results = run();
+  check_all_lost(results[0], 3);
+  BOOST_TEST(results[0].corrupt == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(mangled_payload_is_counted_as_corrupt) {
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto reply = fake::echo_reply(s.bytes, Family::v4);
+    reply.back() ^= std::byte{0x80};
+    fake::fix_checksum(reply);  // a valid checksum over a changed payload
+    v4.deliver(s.at + 1ms, s.to, fake::with_ipv4_header(reply, format_address(s.to), "198.18.0.1"));
+    return 0;
+  };
+  const auto results = run();
+  check_all_lost(results[0], 3);
+  BOOST_TEST(results[0].corrupt == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(icmp_error_ends_request_without_waiting_for_timeout) {
+  answer_all(1ms);
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto error = fake::icmp4_error(3, 1, s.bytes, "198.18.0.1", format_address(s.to), s.bytes.size());
+    v4.deliver(s.at + 3ms, fake::address("198.18.0.254"), fake::with_ipv4_header(error, "198.18.0.254", "198.18.0.1"));
+    return 0;
+  };
+  const auto results = run();
+  check_all_lost(results[0], 3);
+  BOOST_TEST(results[0].errors == 3u);
+  BOOST_TEST(results[1].received == 3u);
+  // The last request errored 3 ms after it was sent: no 2 s timeout wait.
+  BOOST_TEST((clock.mono - start < 2s + 4ms));
+}
+
+BOOST_AUTO_TEST_CASE(icmp_error_quoting_only_header_is_attributed_by_sequence_and_address) {
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto error = fake::icmp4_error(11, 0, s.bytes, "198.18.0.1", format_address(s.to), kIcmpHeaderSize);
+    v4.deliver(s.at + 3ms, fake::address("198.18.0.254"), fake::with_ipv4_header(error, "198.18.0.254", "198.18.0.1"));
+    return 0;
+  };
+  const auto results = run();
+  BOOST_TEST(results[0].errors == 3u);
+  BOOST_TEST(results[2].errors == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(icmp_error_for_another_destination_is_ignored) {
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto error = fake::icmp4_error(3, 1, s.bytes, "198.18.0.1", "198.18.0.77", s.bytes.size());
+    v4.deliver(s.at + 3ms, fake::address("198.18.0.254"), fake::with_ipv4_header(error, "198.18.0.254", "198.18.0.1"));
+    return 0;
+  };
+  const auto results = run();
+  BOOST_TEST(results[0].errors == 0u);
+  check_all_lost(results[0], 3);
+}
+
+BOOST_AUTO_TEST_CASE(error_queue_entry_on_datagram_socket_is_an_error) {
+  v6.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto as_sent = s.bytes;
+    fake::put16(as_sent, 4, 0x4242);  // the kernel's identifier
+    v6.deliver(s.at + 2ms, s.to, as_sent, std::nullopt, true);
+    return 0;
+  };
+  const auto results = run();
+  check_all_lost(results[1], 3);
+  BOOST_TEST(results[1].errors == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(raw_ipv6_error_with_quoted_request_is_attributed) {
+  FakeIcmpSocket raw6(clock, Family::v6, SocketKind::raw, 5);
+  raw6.on_send = [&raw6](const FakeIcmpSocket::Sent& s) {
+    raw6.deliver(s.at + 2ms, fake::address("fd00::fe"), fake::icmp6_error(1, 3, s.bytes, "fd00::1", "fd00::2", 1232));
+    return 0;
+  };
+  Pinger pinger(clock, &v4, &raw6, options, seed);
+  const auto results = pinger.run(addresses, start + options.deadline);
+  BOOST_TEST(results[1].errors == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(sequence_wrap_beyond_65536_requests_is_matched_exactly) {
+  // 14,000 destinations x 5 = 70,000 requests: the 16-bit sequence wraps; the 32-bit index
+  // in the payload does not.
+  options.count = 5;
+  options.interval = 1s;
+  addresses.clear();
+  for (int i = 0; i < 14000; ++i) {
+    addresses.push_back(fake::address(fmt::format("198.18.{}.{}", i / 250, 1 + i % 250)));
+  }
+  std::uint64_t stale = 0;
+  v4.on_send = [&](const FakeIcmpSocket::Sent& s) {
+    v4.deliver(s.at + 1ms, s.to, reply_for(s));
+    // A copy claiming the request 65,536 earlier, which has the same sequence: the index
+    // points at another destination, so the source does not match and it must not count.
+    const std::uint32_t index = index_of(s);
+    if (index >= 65536) {
+      auto bogus = fake::echo_reply(s.bytes, Family::v4);
+      render_probe_payload(std::span(bogus).subspan(kIcmpHeaderSize), seed.nonce, index - 65536);
+      fake::fix_checksum(bogus);
+      v4.deliver(s.at + 2ms, s.to, fake::with_ipv4_header(bogus, format_address(s.to), "198.18.0.1"));
+      ++stale;
+    }
+    return 0;
+  };
+  const auto results = run();
+  BOOST_TEST(v4.sent.size() == 70000u);
+  BOOST_TEST(stale == 70000u - 65536u);
+  std::uint64_t received = 0, duplicates = 0, corrupt = 0;
+  bool all_five = true;
+  for (const PingResult& r : results) {
+    received += r.received;
+    duplicates += r.duplicates;
+    corrupt += r.corrupt;
+    all_five = all_five && r.received == 5 && r.sent == 5;
+  }
+  BOOST_TEST(received == 70000u);
+  BOOST_TEST(duplicates == 0u);
+  BOOST_TEST(corrupt == 0u);
+  BOOST_TEST(all_five);
+  BOOST_TEST(sequence_of(v4.sent[65536]) == sequence_of(v4.sent[0]));
+}
+
+BOOST_AUTO_TEST_CASE(wall_clock_step_back_falls_back_to_monotonic_rtt) {
+  answer_all(10ms);
+  clock.steps.push_back({start + 1500ms, std::chrono::nanoseconds(-1h)});  // between two rounds
+  const auto results = run();
+  for (const PingResult& r : results) {
+    BOOST_TEST(r.received == 3u);
+    for (const double rtt : r.rtt_seconds) BOOST_TEST(rtt == 0.010, boost::test_tools::tolerance(1e-9));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(wall_clock_step_between_send_and_reply_uses_monotonic_rtt) {
+  // Backward by more than the RTT (negative realtime RTT) or forward by any amount. A
+  // backward step smaller than the RTT cannot be told from a fast reply and is not tested.
+  for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(-2s),
+                                               std::chrono::nanoseconds(3s), std::chrono::nanoseconds(1h)}) {
+    PingerFixture f;
+    f.answer_all(10ms);
+    // Steps 5 ms after the first round is sent, before its replies arrive.
+    f.clock.steps.push_back({f.start + 5ms, step});
+    const auto results = f.run();
+    BOOST_TEST(results[0].received == 3u);
+    BOOST_TEST(results[0].rtt_seconds[0] == 0.010, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(results[0].rtt_seconds[1] == 0.010, boost::test_tools::tolerance(1e-9));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(send_error_counts_as_sent_and_lost) {
+  answer_all(1ms);
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    if (format_address(s.to) == "198.18.0.2") return EHOSTUNREACH;
+    v4.deliver(s.at + 1ms, s.to, reply_for(s));
+    return 0;
+  };
+  const auto results = run();
+  check_all_lost(results[0], 3);
+  BOOST_TEST(results[0].errors == 0u);
+  BOOST_TEST(results[2].received == 3u);
+  BOOST_TEST(results[1].received == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(deadline_ends_run_and_unsent_requests_are_not_counted) {
+  options.count = 5;
+  options.deadline = 1500ms;
+  const auto results = run();  // nobody answers
+  for (const PingResult& r : results) check_all_lost(r, 2);  // sent at 0 s and 1 s
+  BOOST_TEST((clock.mono - start == 1500ms));
+}
+
+BOOST_AUTO_TEST_CASE(reply_before_deadline_counts_and_pending_at_deadline_is_lost) {
+  options.count = 2;
+  options.deadline = 1500ms;
+  options.timeout = 5s;
+  answer_all(800ms);  // first round answered at 0.8 s, second would be at 1.8 s
+  const auto results = run();
+  BOOST_TEST(results[0].sent == 2u);
+  BOOST_TEST(results[0].received == 1u);
+  BOOST_TEST(std::isnan(results[0].rtt_seconds[1]));
+  BOOST_TEST((clock.mono - start == 1500ms));
+}
+
+BOOST_AUTO_TEST_CASE(rate_caps_requests_per_second) {
+  options.count = 1;
+  options.rate = 5.0;
+  addresses.clear();
+  for (int i = 0; i < 10; ++i) addresses.push_back(fake::address(fmt::format("198.18.0.{}", 10 + i)));
+  answer_all(1ms);
+  const auto results = run();
+  BOOST_REQUIRE(v4.sent.size() == 10u);
+  for (std::size_t i = 1; i < v4.sent.size(); ++i) BOOST_TEST((v4.sent[i].at - v4.sent[i - 1].at >= 195ms));
+  for (const PingResult& r : results) BOOST_TEST(r.received == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(starts_are_staggered_within_a_bound) {
+  options.count = 1;
+  addresses.clear();
+  for (int i = 0; i < 100000; ++i) {
+    addresses.push_back(fake::address(fmt::format("198.{}.{}.{}", 18 + i / 65536, (i / 256) % 256, i % 256)));
+  }
+  run();
+  BOOST_REQUIRE(v4.sent.size() == 100000u);
+  const auto spread = v4.sent.back().at - v4.sent.front().at;
+  BOOST_TEST((spread > 100ms));   // not all in the same microsecond
+  BOOST_TEST((spread <= 250ms));  // and not stretching the run
+}
+
+BOOST_AUTO_TEST_CASE(family_without_socket_fails_its_sends) {
+  answer_all(1ms);
+  Pinger pinger(clock, &v4, nullptr, options, seed);
+  const auto results = pinger.run(addresses, start + options.deadline);
+  check_all_lost(results[1], 3);
+  BOOST_TEST(results[0].received == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(unresolved_address_is_reported_and_not_pinged) {
+  answer_all(1ms);
+  addresses[2] = std::nullopt;
+  const auto results = run();
+  BOOST_TEST(!results[2].resolved);
+  BOOST_TEST(results[2].sent == 0u);
+  BOOST_TEST(results[2].address.empty());
+  BOOST_TEST(results[2].rtt_seconds.empty());
+  BOOST_TEST(results[0].received == 3u);
+  BOOST_TEST(v4.sent.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(payload_below_minimum_is_rejected) {
+  options.size = static_cast<int>(kMinPayloadSize) - 1;
+  BOOST_CHECK_THROW(run(), std::invalid_argument);
+  options.size = static_cast<int>(kMinPayloadSize);
+  answer_all(1ms);
+  BOOST_TEST(run()[0].received == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(run_pings_resolves_opens_only_needed_sockets_and_keeps_going) {
+  fake::FakeResolver resolver(clock);
+  resolver.answers["gw"] = fake::address("198.18.0.2");
+  resolver.answers["both"] = fake::address("198.18.0.3");
+  options.family = Family::v4;
+  answer_all(1ms);
+  std::vector<Family> opened;
+  const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
+    opened.push_back(family);
+    auto socket = std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::datagram, 10);
+    socket->on_send = [s = socket.get()](const FakeIcmpSocket::Sent& sent) {
+      s->deliver(sent.at + 1ms, sent.to, fake::echo_reply(sent.bytes, Family::v4));
+      return 0;
+    };
+    return socket;
+  };
+  const std::vector<PingTarget> targets{{"gw", "gw", Family::any}, {"nx", "nx.example", Family::any},
+                                        {"both", "both", Family::v6}};
+  const auto results = run_pings(targets, options, resolver, clock, opener, seed);
+  BOOST_REQUIRE(results.size() == 3u);
+  BOOST_TEST(results[0].received == 3u);
+  BOOST_TEST(!results[1].resolved);
+  BOOST_TEST(results[1].sent == 0u);
+  BOOST_TEST(!results[2].resolved);  // asked for IPv6, the name has only IPv4
+  BOOST_TEST((resolver.asked[0].family == Family::v4));  // options.family for "any" targets
+  BOOST_TEST((resolver.asked[2].family == Family::v6));  // the target's own family wins
+  BOOST_TEST(opened.size() == 1u);
+  BOOST_TEST((opened[0] == Family::v4));
+}
+
+BOOST_AUTO_TEST_CASE(run_pings_counts_resolution_time_against_the_deadline) {
+  fake::FakeResolver resolver(clock);
+  resolver.answers["gw"] = fake::address("198.18.0.2");
+  resolver.delay = 1s;
+  options.count = 5;
+  options.deadline = 1500ms;
+  const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
+    return std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::raw, 11);
+  };
+  const auto results = run_pings({{"gw", "gw", Family::any}}, options, resolver, clock, opener, seed);
+  BOOST_TEST(results[0].sent == 1u);  // only the request at 1.0 s fits before 1.5 s
+  BOOST_TEST((clock.mono - start == 1500ms));
+}
+
+BOOST_AUTO_TEST_CASE(run_pings_treats_missing_ipv6_as_send_failures_and_passes_permission_errors) {
+  fake::FakeResolver resolver(clock);
+  resolver.answers["a"] = fake::address("::1");
+  const SocketOpener no_ipv6 = [](Family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
+    throw std::system_error(EAFNOSUPPORT, std::generic_category(), "cannot open ICMPv6 socket");
+  };
+  const auto results = run_pings({{"a", "a", Family::any}}, options, resolver, clock, no_ipv6, seed);
+  check_all_lost(results[0], 3);
+  const SocketOpener denied = [](Family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
+    throw IcmpPermissionError("cannot open ICMPv6 socket: Permission denied (hint: ...)");
+  };
+  BOOST_CHECK_THROW(run_pings({{"a", "a", Family::any}}, options, resolver, clock, denied, seed), IcmpPermissionError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

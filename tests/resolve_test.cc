@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#include "resolve.h"
+
+#include <net/if.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <vector>
+
+#include "fake_network.h"
+
+using namespace netprom;
+
+BOOST_AUTO_TEST_SUITE(resolve)
+
+BOOST_AUTO_TEST_CASE(literals_are_parsed_without_dns) {
+  const auto v4 = parse_address_literal("127.0.0.1");
+  BOOST_REQUIRE(v4);
+  BOOST_TEST((family_of(*v4) == Family::v4));
+  BOOST_TEST(format_address(*v4) == "127.0.0.1");
+  const auto v6 = parse_address_literal("::1");
+  BOOST_REQUIRE(v6);
+  BOOST_TEST((family_of(*v6) == Family::v6));
+  BOOST_TEST(format_address(*v6) == "::1");
+  BOOST_TEST(!parse_address_literal("localhost"));
+  BOOST_TEST(!parse_address_literal("127.0.0.1.2"));
+}
+
+BOOST_AUTO_TEST_CASE(ipv6_literal_keeps_its_scope) {
+  const auto a = parse_address_literal("fe80::1%lo");
+  BOOST_REQUIRE(a);
+  BOOST_TEST(a->v6.sin6_scope_id == ::if_nametoindex("lo"));
+  BOOST_TEST(format_address(*a) == "fe80::1%lo");
+  // A reply carries the scope; a literal without one still matches it.
+  const auto unscoped = parse_address_literal("fe80::1");
+  BOOST_TEST(same_host(*a, *unscoped));
+  BOOST_TEST(!same_host(*a, *parse_address_literal("fe80::2%lo")));
+  BOOST_TEST(!same_host(*parse_address_literal("127.0.0.1"), *parse_address_literal("::ffff:127.0.0.1")));
+}
+
+BOOST_AUTO_TEST_CASE(getaddrinfo_resolver_answers_literals_and_localhost_by_family) {
+  GetaddrinfoResolver resolver;
+  const std::vector<ResolveRequest> requests{
+      {"127.0.0.1", Family::any}, {"::1", Family::any},       {"::1", Family::v4},
+      {"127.0.0.2", Family::v6},  {"localhost", Family::v4},  {"", Family::any}};
+  const auto answers = resolver.resolve(requests, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  BOOST_REQUIRE(answers.size() == requests.size());
+  BOOST_TEST(format_address(answers[0].value()) == "127.0.0.1");
+  BOOST_TEST(format_address(answers[1].value()) == "::1");
+  BOOST_TEST(!answers[2]);  // -4 with an IPv6 literal
+  BOOST_TEST(!answers[3]);  // -6 with an IPv4 literal
+  BOOST_REQUIRE(answers[4]);
+  BOOST_TEST(format_address(*answers[4]) == "127.0.0.1");
+  BOOST_TEST(!answers[5]);
+}
+
+BOOST_AUTO_TEST_CASE(literals_resolve_even_when_the_deadline_has_passed) {
+  GetaddrinfoResolver resolver;
+  const std::vector<ResolveRequest> requests{{"127.0.0.3", Family::any}, {"::1", Family::v6}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto answers = resolver.resolve(requests, start - std::chrono::seconds(1));
+  BOOST_TEST(format_address(answers[0].value()) == "127.0.0.3");
+  BOOST_TEST(format_address(answers[1].value()) == "::1");
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(1)));
+}
+
+BOOST_AUTO_TEST_CASE(fake_resolver_answers_by_family_and_records_requests) {
+  fake::FakeClock clock;
+  fake::FakeResolver resolver(clock);
+  resolver.answers["gw"] = fake::address("198.18.0.1");
+  resolver.delay = std::chrono::seconds(3);
+  const std::vector<ResolveRequest> requests{{"gw", Family::v4}, {"gw", Family::v6}, {"nx", Family::any}};
+  const MonoTime start = clock.mono;
+  const auto answers = resolver.resolve(requests, start + std::chrono::seconds(2));
+  BOOST_TEST(answers[0].has_value());
+  BOOST_TEST(!answers[1]);
+  BOOST_TEST(!answers[2]);
+  BOOST_TEST(resolver.asked.size() == 3u);
+  // A slow resolver still returns by the deadline.
+  BOOST_TEST((clock.mono - start == std::chrono::seconds(2)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

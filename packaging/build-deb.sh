@@ -42,7 +42,7 @@ netprom ($version) unstable; urgency=medium
 
   * Built from the netprom source tree.
 
- -- netprom maintainers <netprom@localhost>  $date
+ -- netprom maintainers <netprom@example.org>  $date
 CHANGELOG
 
 jobs=$(nproc 2>/dev/null || echo 1)

@@ -34,6 +34,20 @@ done
 conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles 2>/dev/null || true)
 [ "$conffiles" = "/etc/netprom.toml" ] || { echo "FAIL: expected conffiles '/etc/netprom.toml', got '$conffiles'"; fail=1; }
 
+# lintian is optional (not in packaging/install-deps.sh); when present, errors and warnings fail.
+if command -v lintian >/dev/null 2>&1; then
+  l=$(timeout 120 lintian "$deb" 2>&1 | grep -E '^[EW]: ' || true)
+  if [ -n "$l" ]; then
+    echo "FAIL: expected no lintian errors or warnings, got:"
+    echo "$l"
+    fail=1
+  else
+    echo "lintian: no errors or warnings"
+  fi
+else
+  echo "note: lintian not installed; lintian check skipped"
+fi
+
 root="$tmp/root"
 dpkg -x "$deb" "$root"
 

@@ -9,10 +9,7 @@ for sig in TERM INT; do
   "$NETPROM" --config /dev/null -o "$out" -n 20 -i 0.5 127.0.0.1 2>"$scratch/err.$sig" &
   pid=$!
   cleanup_hooks+=("kill -9 $pid 2>/dev/null")
-  for _ in $(seq 100); do  # until it holds the lock, i.e. is past start-up and pinging
-    ! flock -n "$scratch/.netprom.prom.lock" true && break
-    sleep 0.02
-  done
+  wait_for_sockets "$pid"
   sleep 0.3
   kill -s "$sig" "$pid" || fail "SIG$sig: the run had already ended: $(cat "$scratch/err.$sig")"
   rc=0; wait "$pid" || rc=$?

@@ -35,3 +35,14 @@ only_files() {
   want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
   [ "$got" = "$want" ] || fail "$dir holds [$got], want [$want]"
 }
+
+# wait_for_sockets PID: until the run has its ICMP sockets open, i.e. holds the output lock and
+# is pinging. (Probing the lock with flock(1) would race: the probe itself takes it for a moment.)
+wait_for_sockets() {
+  local _
+  for _ in $(seq 200); do
+    ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'socket:' && return 0
+    sleep 0.01
+  done
+  fail "process $1 never opened a socket"
+}

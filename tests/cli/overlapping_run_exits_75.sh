@@ -5,11 +5,7 @@ out=$scratch/netprom.prom
 "$NETPROM" --config /dev/null -o "$out" -n 4 -i 0.5 127.0.0.1 &
 first=$!
 cleanup_hooks+=("kill $first 2>/dev/null")
-# Wait until the first run holds the lock (flock -n fails while it does).
-for _ in $(seq 100); do
-  [ -e "$scratch/.netprom.prom.lock" ] && ! flock -n "$scratch/.netprom.prom.lock" true && break
-  sleep 0.02
-done
+wait_for_sockets "$first"
 expect_exit 75 "$NETPROM" --config /dev/null -o "$out" --no-ping
 expect_stderr "netprom: error: $out is locked by another netprom run (lock file $scratch/.netprom.prom.lock); try again when it ends"
 wait "$first" || fail "first run exited $?"

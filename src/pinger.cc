@@ -82,7 +82,7 @@ class Run {
  public:
   Run(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options, const PingSeed& seed,
       std::span<const std::optional<SocketAddress>> addresses, MonoTime deadline)
-      : clock_(clock), options_(options), seed_(seed), deadline_ns_(to_ns(deadline)) {
+      : clock_(clock), seed_(seed), deadline_ns_(to_ns(deadline)) {
     sockets_[0] = v4;
     sockets_[1] = v6;
     if (options.count < 1) throw std::invalid_argument("count must be at least 1");
@@ -440,7 +440,6 @@ class Run {
   }
 
   Clock& clock_;
-  const PingOptions& options_;
   PingSeed seed_;
   std::array<IcmpSocket*, 2> sockets_{};
   std::array<bool, 2> blocked_{};

@@ -102,7 +102,8 @@ BOOST_AUTO_TEST_CASE(raw_ipv4_reply_skips_ip_header_including_options) {
 BOOST_AUTO_TEST_CASE(raw_ipv4_reply_with_bad_checksum_is_flagged) {
   auto reply = fake::echo_reply(request(Family::v4, 1, 2, 3), Family::v4);
   reply[20] ^= std::byte{0x40};
-  const auto message = parse_icmp_message(IcmpWire::ipv4_raw, fake::with_ipv4_header(reply, "127.0.0.1", "127.0.0.1"));
+  const auto packet = fake::with_ipv4_header(reply, "127.0.0.1", "127.0.0.1");
+  const auto message = parse_icmp_message(IcmpWire::ipv4_raw, packet);
   BOOST_REQUIRE(message);
   BOOST_TEST(!message->checksum_ok);
 }
@@ -129,7 +130,8 @@ BOOST_AUTO_TEST_CASE(ipv6_reply_is_parsed) {
 BOOST_AUTO_TEST_CASE(ipv4_unreachable_quotes_destination_and_request) {
   const auto sent = request(Family::v4, 0xbeef, 42, 1234);
   const auto error = fake::icmp4_error(3, 1, sent, "198.18.0.1", "198.18.0.9", sent.size());
-  const auto message = parse_icmp_message(IcmpWire::ipv4_raw, fake::with_ipv4_header(error, "198.18.0.254", "198.18.0.1"));
+  const auto packet = fake::with_ipv4_header(error, "198.18.0.254", "198.18.0.1");
+  const auto message = parse_icmp_message(IcmpWire::ipv4_raw, packet);  // spans point into packet
   BOOST_REQUIRE(message);
   BOOST_TEST((message->kind == IcmpKind::error));
   BOOST_TEST(message->type == 3);

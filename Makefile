@@ -24,6 +24,8 @@ override CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 override LDFLAGS  += -fsanitize=address,undefined
 endif
 
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+
 ifneq ($(V),1)
 Q := @
 endif
@@ -66,18 +68,19 @@ test-deps:
 	$(Q)packaging/install-deps.sh test
 
 run: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
 	$(BUILD)/netprom --config /dev/null --output - --count 3 --interval 0.2 127.0.0.1 ::1
 
 # `make test`: every test; the last line is "N passed, N failed".
 test: test-deps
-	$(Q)$(MAKE) --no-print-directory all $(BUILD)/run_tests $(BUILD)/netprom-responder
-	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 $(BUILD)/asan/netprom $(BUILD)/asan/run_tests
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all $(BUILD)/run_tests $(BUILD)/netprom-responder
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) BUILD=$(BUILD)/asan SANITIZE=1 CXXFLAGS="-O1 -g" \
+	    $(BUILD)/asan/netprom $(BUILD)/asan/run_tests
 	$(Q)tests/run.sh $(BUILD)
 
 # Release build plus side-by-side timings against fping, cat /proc/net/dev and ip -s link.
 bench: test-deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/release CXXFLAGS="-O2 -DNDEBUG" build/release/netprom build/release/netprom-responder
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/release CXXFLAGS="-O2 -DNDEBUG" build/release/netprom build/release/netprom-responder
 	$(Q)bench/run.sh build/release
 
 # libFuzzer targets (clang) over the config, ICMP and netlink parsers; FUZZ_SECONDS each.

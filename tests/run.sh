@@ -45,7 +45,10 @@ for t in "$top"/tests/{cli,netns,e2e,ops}/*.sh; do
   [ -n "$pattern" ] && [[ $name != *$pattern* ]] && continue
   log="$logdir/${name//\//_}.log"
   start=$SECONDS
-  timeout --kill-after=10 400 bash "$t" >"$log" 2>&1 </dev/null
+  # The namespace tests drive the ASan+UBSan build: the pinger under sanitizers on real sockets.
+  binary=$build/netprom
+  [[ $name == netns/* ]] && [ -x "$build/asan/netprom" ] && binary=$build/asan/netprom
+  NETPROM=$binary timeout --kill-after=10 400 bash "$t" >"$log" 2>&1 </dev/null
   rc=$?
   took=$((SECONDS - start))
   case $rc in

@@ -25,6 +25,8 @@
 #include "metrics.h"
 #include "pinger.h"
 #include "plan.h"
+#include "privileges.h"
+#include "progress.h"
 #include "routes.h"
 #include "table.h"
 #include "targets.h"
@@ -131,7 +133,9 @@ int run(int argc, char** argv) {
       std::vector<PingTarget> targets;
       for (const TargetSpec& t : s.targets) targets.push_back({t.name, t.host, t.family});
       PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
-                    s.ttl, s.tos, s.source, s.interface, s.rate};
+                    s.ttl, s.tos, s.source, s.interface, s.rate, drop_capabilities, {}};
+      ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
+      o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
       results = run_pings(targets, o);
       report.ping_ok = true;
       report.targets = s.targets;

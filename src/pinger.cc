@@ -129,6 +129,7 @@ class Run {
     }
     packet_size_ = kIcmpHeaderSize + size_;
     send_buffer_.resize(kMaxBatch * packet_size_);
+    on_progress_ = options.on_progress;
   }
 
   std::vector<PingResult> execute() {
@@ -144,6 +145,10 @@ class Run {
       expire(now);
       send_due(now);
       if (next_send_ == total_ && pending_ == 0) break;
+      if (on_progress_ && now >= next_progress_ns_) {
+        on_progress_(next_send_ - pending_, total_);
+        next_progress_ns_ = now + std::chrono::nanoseconds(kProgressPeriod).count();
+      }
       wait();
     }
     // Replies already queued when the loop ended can still be in time (a request expired
@@ -450,6 +455,8 @@ class Run {
   std::int64_t stagger_ns_ = 0;
   std::int64_t rate_step_ns_ = 0;  // 0: no --rate
   std::int64_t tat_ = 0;           // when the rate cap lets the next request go
+  std::function<void(std::uint64_t, std::uint64_t)> on_progress_;
+  std::int64_t next_progress_ns_ = 0;
   std::size_t size_ = 0;
   std::size_t packet_size_ = 0;
   std::uint64_t count_ = 0;
@@ -527,6 +534,7 @@ std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const 
       if (e.code() != std::errc::address_family_not_supported) throw;
     }
   }
+  if (options.on_sockets_open) options.on_sockets_open();
   Pinger pinger(clock, sockets[0].get(), sockets[1].get(), options, seed);
   return pinger.run(addresses, deadline);
 }

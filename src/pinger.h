@@ -38,7 +38,16 @@ struct PingOptions {
   std::optional<std::string> source;                    ///< source address literal
   std::optional<std::string> interface;                 ///< SO_BINDTODEVICE name
   std::optional<double> rate;                           ///< cap, echo requests per second
+  /// Called once every ICMP socket is open, before the first request: the place to give up
+  /// privileges (main drops all capabilities there). May throw; the run then fails.
+  std::function<void()> on_sockets_open;
+  /// Called from the event loop at most every kProgressPeriod with the requests finished
+  /// (answered, timed out or failed) and the requests of the run; for a progress line.
+  std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
 };
+
+/// How often PingOptions::on_progress is called at most.
+inline constexpr std::chrono::milliseconds kProgressPeriod{100};
 
 /// What happened to one destination this run.
 struct PingResult {

@@ -12,13 +12,14 @@
 
 #include <fmt/format.h>
 
+#include "icmp_packet.h"
+
 namespace netprom {
 namespace {
 
-// The smallest payload the pinger can use: it carries a per-run nonce and a request index.
-constexpr double kMinPayload = 16;
-// Largest ICMP payload in one IPv4 datagram: 65535 - 20 (IP header) - 8 (ICMP header).
-constexpr double kMaxPayload = 65507;
+// The payload carries a per-run nonce and a request index (icmp_packet.h).
+constexpr double kMinPayload = kMinPayloadSize;
+constexpr double kMaxPayload = kMaxPayloadSize;
 
 template <typename T>
 T get(const OptionValue& v) {

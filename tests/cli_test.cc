@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_CASE(out_of_range_values_are_usage_errors_with_the_range) {
              "--count must be a whole number from 1 to 10000, got 1000000000");
   BOOST_TEST(usage_error({"--count", "5x"}) == "--count must be a whole number from 1 to 10000, got '5x'");
   BOOST_TEST(usage_error({"--interval=-1"}) == "--interval must be a number of seconds from 0.001 to 3600, got -1");
-  BOOST_TEST(usage_error({"--size", "70000"}) == "--size must be a whole number from 16 to 65507, got 70000");
+  BOOST_TEST(usage_error({"--size", "70000"}) == "--size must be a whole number from 12 to 65500, got 70000");
   BOOST_TEST(usage_error({"--ttl", "256"}) == "--ttl must be a whole number from 1 to 255, got 256");
   BOOST_TEST(usage_error({"--format", "json"}) == "--format must be one of prom|table, got 'json'");
   BOOST_TEST(usage_error({"--buckets", "0.1,,1"}) == "--buckets must be comma-separated seconds, got '0.1,,1'");

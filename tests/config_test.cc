@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(out_of_range_numbers_are_errors) {
   BOOST_TEST(config_error("count = 0\n") == "n.toml:1:9: count must be a whole number from 1 to 10000, got 0");
   BOOST_TEST(config_error("interval = -1\n") ==
              "n.toml:1:12: interval must be a number of seconds from 0.001 to 3600, got -1");
-  BOOST_TEST(config_error("size = 70000\n") == "n.toml:1:8: size must be a whole number from 16 to 65507, got 70000");
+  BOOST_TEST(config_error("size = 70000\n") == "n.toml:1:8: size must be a whole number from 12 to 65500, got 70000");
   BOOST_TEST(config_error("buckets = [0.2, 0.1]\n") == "n.toml:1:11: buckets bounds must increase, got 0.1 after 0.2");
   BOOST_TEST(config_error("format = \"json\"\n") == "n.toml:1:10: format must be one of prom|table, got 'json'");
   BOOST_TEST(config_error("source = \"host.example\"\n") ==

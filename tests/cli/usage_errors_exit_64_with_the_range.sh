@@ -11,7 +11,7 @@ check() {  # check EXPECTED-STDERR ARGS...
 check "--count must be a whole number from 1 to 10000, got 0" --count 0
 check "--count must be a whole number from 1 to 10000, got 1000000000" --count 1000000000
 check "--interval must be a number of seconds from 0.001 to 3600, got -1" --interval=-1
-check "--size must be a whole number from 16 to 65507, got 70000" --size 70000
+check "--size must be a whole number from 12 to 65500, got 70000" --size 70000
 check "--timeout must be a number of seconds from 0.001 to 3600, got 'soon'" -W soon
 check "Option 'bogus' does not exist" --bogus
 check "-4 and -6 exclude each other; give one" -4 -6 ::1

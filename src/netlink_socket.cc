@@ -30,6 +30,14 @@ constexpr int kReceiveBufferBytes = 1 << 20;
 // should never happen) into an error instead of a hung run.
 constexpr timeval kReceiveTimeout{.tv_sec = 10, .tv_usec = 0};
 
+// mnl_nlmsg_ok() compares (int)nlmsg_len <= len, so an nlmsg_len of 2^31 or more turns negative
+// and passes; mnl_nlmsg_next() would then jump gigabytes past the datagram, or stay on the same
+// message forever when nlmsg_len is 0xffffffff (its 4-byte alignment wraps to 0). Compare it
+// unsigned as well. mnl_nlmsg_ok() has checked first that the header itself fits in `left`.
+bool message_fits(const nlmsghdr* nlh, int left) {
+  return mnl_nlmsg_ok(nlh, left) && nlh->nlmsg_len <= static_cast<unsigned>(left);
+}
+
 }  // namespace
 
 NetlinkSocket::NetlinkSocket() : buffer_(std::make_unique_for_overwrite<std::byte[]>(kBufferSize)) {
@@ -133,10 +141,10 @@ DumpStatus parse_dump_datagram(std::span<const std::byte> datagram, std::uint32_
   if (reinterpret_cast<std::uintptr_t>(datagram.data()) % alignof(nlmsghdr) != 0)
     throw fmt::system_error(EINVAL, "cannot dump {}: datagram not aligned", what);
   int left = static_cast<int>(datagram.size());
-  // mnl_nlmsg_ok() checks that the header fits and that nlmsg_len lies within [header, left],
+  // message_fits() checks that the header fits and that nlmsg_len lies within [header, left],
   // so nothing below reads past the datagram whatever nlmsg_len says.
   const auto* nlh = reinterpret_cast<const nlmsghdr*>(datagram.data());
-  for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+  for (; message_fits(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
     if (nlh->nlmsg_seq != seq)
       throw fmt::system_error(EPROTO, "cannot dump {}: reply with sequence number {}, expected {}",
                               what, nlh->nlmsg_seq, seq);

@@ -53,12 +53,17 @@ std::string format_value(double value) {
 }
 
 void ExpositionWriter::family(std::string_view name, std::string_view help, MetricType type) {
-  fmt::format_to(std::back_inserter(buffer_), "# HELP {} ", name);
-  append_escaped(buffer_, help, false);  // HELP escapes only backslash and newline
-  fmt::format_to(std::back_inserter(buffer_), "\n# TYPE {} {}\n", name, type_word(type));
+  pending_header_.clear();
+  fmt::format_to(std::back_inserter(pending_header_), "# HELP {} ", name);
+  append_escaped(pending_header_, help, false);  // HELP escapes only backslash and newline
+  fmt::format_to(std::back_inserter(pending_header_), "\n# TYPE {} {}\n", name, type_word(type));
 }
 
 void ExpositionWriter::name_and_labels(std::string_view name, std::string_view labels, std::string_view extra) {
+  if (!pending_header_.empty()) {
+    buffer_.append(pending_header_);
+    pending_header_.clear();
+  }
   buffer_.append(name);
   if (!labels.empty() || !extra.empty()) {
     buffer_.push_back('{');

@@ -32,7 +32,8 @@ class LabelSet {
 /// call (the text format wants a family's samples together).
 class ExpositionWriter {
  public:
-  /// Writes `# HELP` (escaped) and `# TYPE` for a new family.
+  /// Starts a new family: its `# HELP` (escaped) and `# TYPE` lines are written with its first
+  /// sample, so a family without samples (no RTT when nothing answered) leaves no trace.
   void family(std::string_view name, std::string_view help, MetricType type);
   /// Writes one sample line: name{labels} value. `labels` as from LabelSet::str(); `extra`
   /// is appended after them (for a histogram's `le`), already rendered.
@@ -45,6 +46,7 @@ class ExpositionWriter {
  private:
   void name_and_labels(std::string_view name, std::string_view labels, std::string_view extra);
   fmt::memory_buffer buffer_;
+  std::string pending_header_;  ///< HELP and TYPE of the current family until its first sample
 };
 
 /// Formats a double as the text format wants: shortest round-trip, locale-free,

@@ -2,6 +2,7 @@
 #include "targets.h"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -61,9 +62,11 @@ void check_target(const TargetSpec& t) {
   if (t.host.empty()) throw OptionValueError(fmt::format("target '{}' has no host", t.name));
   if (t.host.size() > kMaxHost)
     throw OptionValueError(fmt::format("host of target '{}' is longer than {} bytes", t.name, kMaxHost));
+  // Host names (letters, digits, '.', '-', '_'; UTF-8 for IDN), IPv4 and IPv6 literals with a
+  // "%zone": anything else (an '=' from a mistyped NAME=HOST, a space, a quote) is a typo.
   auto bad = std::find_if(t.host.begin(), t.host.end(), [](char c) {
     auto u = static_cast<unsigned char>(c);
-    return u <= 0x20 || u >= 0x7f || c == '/' || c == '"' || c == '\\';
+    return !(std::isalnum(u) || u >= 0x80 || c == '.' || c == '-' || c == '_' || c == ':' || c == '%');
   });
   if (bad != t.host.end())
     throw OptionValueError(fmt::format("host '{}' of target '{}' is not a host name or address",

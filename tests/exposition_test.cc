@@ -32,7 +32,17 @@ BOOST_AUTO_TEST_CASE(hostile_label_values_are_escaped) {
 BOOST_AUTO_TEST_CASE(help_escapes_backslash_and_newline_but_not_quotes) {
   ExpositionWriter w;
   w.family("m", "say \"hi\"\\\nbye", MetricType::gauge);
-  BOOST_TEST(w.text() == "# HELP m say \"hi\"\\\\\\nbye\n# TYPE m gauge\n");
+  w.sample("m", "", std::uint64_t{1});
+  BOOST_TEST(w.text() == "# HELP m say \"hi\"\\\\\\nbye\n# TYPE m gauge\nm 1\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_family_without_samples_leaves_no_help_or_type) {
+  ExpositionWriter w;
+  w.family("empty", "Nothing.", MetricType::gauge);
+  w.family("full", "Something.", MetricType::gauge);
+  w.sample("full", "", 0.5);
+  w.family("empty_too", "Nothing.", MetricType::gauge);
+  BOOST_TEST(w.text() == "# HELP full Something.\n# TYPE full gauge\nfull 0.5\n");
 }
 
 BOOST_AUTO_TEST_CASE(doubles_are_shortest_round_trip_and_specials_are_spelled) {

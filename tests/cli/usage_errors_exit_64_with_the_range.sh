@@ -16,5 +16,7 @@ check "--timeout must be a number of seconds from 0.001 to 3600, got 'soon'" -W 
 check "Option 'bogus' does not exist" --bogus
 check "-4 and -6 exclude each other; give one" -4 -6 ::1
 check "argument 2: duplicate target name 'a' (first at argument 1); give each a distinct name" a=127.0.0.1 a=::1
+check "destination 'a=b=c': host 'b=c' of target 'a' is not a host name or address" a=b=c
+check "destination 'bad"$'\xff'"=127.0.0.1': target name is not a valid label value: label values must be valid UTF-8" $'bad\xff=127.0.0.1'
 [ ! -e "$scratch/n.prom" ] || fail "a usage error created the output"
 echo ok

@@ -14,6 +14,7 @@ case "${1:-build}" in
   test) want=$test ;;
   *) echo "usage: $0 build|test" >&2; exit 64 ;;
 esac
+want="$want ${NETPROM_EXTRA_PACKAGES:-}"   # more to require (the tests use it)
 missing=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"

@@ -25,6 +25,14 @@ std::string unknown_key_message(std::string_view key, const std::vector<std::str
   return fmt::format("unknown key '{}'{}", key, context);
 }
 
+// A TOML integer or float as a double. node.value<double>() gives nullopt for an integer beyond
+// 2^53 (not exactly representable), so round it here instead: the range check then rejects it
+// with its value, where dereferencing the empty optional read garbage.
+std::optional<double> as_double(const toml::node& node) {
+  if (auto i = node.value_exact<std::int64_t>()) return static_cast<double>(*i);
+  return node.value_exact<double>();
+}
+
 // Converts a TOML node to the value kind a setting wants; type errors name the wanted type.
 OptionValue to_value(const OptionDef& def, const toml::node& node, std::string_view path) {
   std::string key = config_key(def);
@@ -37,16 +45,16 @@ OptionValue to_value(const OptionDef& def, const toml::node& node, std::string_v
       fail(path, node, fmt::format("{} must be a whole number", key));
     case ValueKind::seconds:
     case ValueKind::number:
-      if (node.is_integer() || node.is_floating_point()) return *node.value<double>();
+      if (auto x = as_double(node)) return *x;
       fail(path, node, fmt::format("{} must be a number", key));
     case ValueKind::list: {
       const toml::array* arr = node.as_array();
       if (!arr) fail(path, node, fmt::format("{} must be an array of numbers, e.g. [0.001, 0.01, 0.1]", key));
       std::vector<double> list;
       for (const toml::node& item : *arr) {
-        if (!item.is_integer() && !item.is_floating_point())
-          fail(path, item, fmt::format("{} must hold numbers only", key));
-        list.push_back(*item.value<double>());
+        std::optional<double> x = as_double(item);
+        if (!x) fail(path, item, fmt::format("{} must hold numbers only", key));
+        list.push_back(*x);
       }
       return list;
     }

@@ -9,8 +9,12 @@
 #include <cstring>
 #include <initializer_list>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "config.h"
+#include "errors.h"
 #include "link_stats.h"
 #include "nl_builder.h"
 #include "routes.h"
@@ -33,9 +37,33 @@ struct DumpInput {
   }
 };
 
+// The message of the ConfigError that parse_config() throws for `text`, or "" when it throws none.
+std::string config_error(std::string_view text) {
+  try {
+    netprom::parse_config(text, "fuzz.toml");
+  } catch (const netprom::ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(fuzz_regression)
+
+// config_fuzzer (with _GLIBCXX_ASSERTIONS): "optional: Assertion 'this->_M_is_engaged()' failed".
+// toml++'s node.value<double>() is nullopt for an integer beyond 2^53, and dereferencing it read
+// garbage: netprom said "got 4.66983205663087e-310" for 9007199254740993.
+BOOST_AUTO_TEST_CASE(config_integer_beyond_2_pow_53_is_range_checked_by_value) {
+  BOOST_TEST(config_error("interval = 9007199254740993\n") ==
+             "fuzz.toml:1:12: interval must be a number of seconds from 0.001 to 3600, got 9007199254740992");
+  BOOST_TEST(config_error("rate = -9223372036854775808\n") ==
+             "fuzz.toml:1:8: rate must be a number from 0.1 to 10000000, got -9.223372036854776e+18");
+  BOOST_TEST(config_error("buckets = [0.5, 9007199254740993]\n") ==
+             "fuzz.toml:1:11: buckets bounds must be seconds from 1e-09 to 3600, got 9007199254740992");
+  BOOST_TEST(config_error("timeout = 9007199254740992\nbuckets = [1, 2]\n") ==
+             "fuzz.toml:1:11: timeout must be a number of seconds from 0.001 to 3600, got 9007199254740992");
+}
 
 // link_dump_fuzzer: SEGV in mnl_nlmsg_ok(). nlmsg_len 0xdadada31 is negative as an int, so libmnl
 // took it for a message that fits, and mnl_nlmsg_next() jumped 3.6 GB past the 16-byte datagram.

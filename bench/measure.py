@@ -237,7 +237,13 @@ def cmd_table(a):
     n = by.get(("100k", "netprom"), [])
     if n:
         s, rcv, bad, text = loss(n)
-        rows.append(("100k×5", "loss (all runs)", text, "", "", "0 loss", verdict(s > 0 and s == rcv and bad == 0)))
+        f = by.get(("100k", "fping"), [])
+        ftext = ""
+        if f:
+            fs, frcv, fbad, ftext = loss(f)
+            if fbad:
+                ftext = f"fping exit {f[0]['status']}, {fs} sent"
+        rows.append(("100k×5", "loss (all runs)", text, ftext, "", "0 loss", verdict(s > 0 and s == rcv and bad == 0)))
         worst = max(r["wall"] for r in n)
         rows.append(("100k×5", "wall s", fmt_cell(n, "wall"), "", "", "every run ≤ 6 s", verdict(worst <= 6.0)))
         rows.append(("100k×5", "user+sys CPU s", fmt_cell(n, "cpu"), "", "", "", ""))

@@ -95,6 +95,9 @@ if [[ " $cases " == *" 100k "* ]]; then
   done
   if [ -s "$tmp/np.err" ]; then echo "netprom stderr (last run):"; head -5 "$tmp/np.err"; fi
   rm -f "$tmp/np.out"
+  # For reference only: fping 5.1 keeps at most 65,535 (host, sequence) slots and refuses this list.
+  run --case 100k --tool fping --stderr "$tmp/fp.err" --parse fping -- fping "${fping_args[@]}" -f "$tmp/list100k"
+  echo "fping stderr (first line): $(head -1 "$tmp/fp.err")"
 fi
 
 if [[ " $cases " == *" ifaces "* ]]; then

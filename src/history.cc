@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "history.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -15,7 +12,7 @@
 #include <fmt/format.h>
 
 #include "exposition.h"
-#include "unique_fd.h"
+#include "textfile.h"
 
 namespace netprom {
 namespace {
@@ -176,23 +173,13 @@ History update_history(const History& previous, std::span<const TargetSpec> targ
 std::string history_path(const std::string& state_dir) { return state_dir + "/netprom.state"; }
 
 History read_history(const std::string& path, std::string& warning) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) {
-    if (errno != ENOENT)
-      warning = fmt::format("cannot read state {}: {}; starting fresh", path, std::strerror(errno));
-    return {};
-  }
   std::string text;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      warning = fmt::format("cannot read state {}: {}; starting fresh", path, std::strerror(errno));
-      return {};
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
+  try {
+    text = read_text_file(path);
+  } catch (const std::system_error& e) {
+    if (e.code().value() != ENOENT)  // no state yet: the first run, nothing to say
+      warning = fmt::format("cannot read state {}: {}; starting fresh", path, std::strerror(e.code().value()));
+    return {};
   }
   try {
     return parse_history(text);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 // netprom: wiring and exit codes only. Everything else is in libnetprom.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 #include <optional>
 #include <system_error>
 
@@ -31,7 +29,6 @@
 #include "table.h"
 #include "targets.h"
 #include "textfile.h"
-#include "unique_fd.h"
 
 namespace {
 
@@ -43,24 +40,10 @@ constexpr int kExUsage = 64, kExCantCreat = 73, kExTempFail = 75, kExNoPerm = 77
 void print_error(std::string_view what) { fmt::print(stderr, "netprom: error: {}\n", what); }
 
 std::string read_text(const std::string& path, std::string_view role) {
-  UniqueFd owned;
-  int fd = STDIN_FILENO;
-  if (path != "-") {
-    owned.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    fd = owned.get();
-  }
-  struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0)
-    throw ConfigError(fmt::format("cannot read {} {}: {}", role, path, std::strerror(errno)));
-  if (S_ISDIR(st.st_mode)) throw ConfigError(fmt::format("cannot read {} {}: it is a directory", role, path));
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw ConfigError(fmt::format("cannot read {} {}: {}", role, path, std::strerror(errno)));
-    if (n == 0) return text;
-    text.append(buf, static_cast<std::size_t>(n));
+  try {
+    return read_text_file(path);
+  } catch (const std::system_error& e) {
+    throw ConfigError(fmt::format("cannot read {} {}: {}", role, path, std::strerror(e.code().value())));
   }
 }
 
@@ -75,12 +58,10 @@ void on_signal(int sig) {
 
 void write_output(const std::string& output, const std::string& text) {
   if (output != "-") return write_file_atomically(output, text);
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    ssize_t n = ::write(STDOUT_FILENO, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw OutputError(fmt::format("cannot write standard output: {}", std::strerror(errno)));
-    rest.remove_prefix(static_cast<std::size_t>(n));
+  try {
+    write_all(STDOUT_FILENO, text);
+  } catch (const std::system_error& e) {
+    throw OutputError(fmt::format("cannot write standard output: {}", std::strerror(e.code().value())));
   }
 }
 

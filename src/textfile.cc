@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -115,16 +116,10 @@ void write_file_atomically(const std::string& path, std::string_view contents, m
   // open() applied the umask; node_exporter may run as another user, so set the mode outright.
   if (::fchmod(fd.get(), mode) != 0) fail("chmod", temp, errno);
 
-  const char* data = contents.data();
-  std::size_t left = contents.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd.get(), data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write", temp, errno);
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
+  try {
+    write_all(fd.get(), contents);
+  } catch (const std::system_error& e) {
+    fail("write", temp, e.code().value());
   }
   if (::fsync(fd.get()) != 0) fail("fsync", temp, errno);
   if (fd.close() != 0) fail("close", temp, errno);
@@ -135,6 +130,36 @@ void write_file_atomically(const std::string& path, std::string_view contents, m
   // worth failing the run for.
   UniqueFd dir(::open(p.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir) ::fsync(dir.get());
+}
+
+void write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category());
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::string read_text_file(const std::string& path) {
+  UniqueFd owned;
+  int fd = STDIN_FILENO;
+  if (path != "-") {
+    owned.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    fd = owned.get();
+  }
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) throw std::system_error(errno, std::generic_category());
+  if (S_ISDIR(st.st_mode)) throw std::system_error(EISDIR, std::generic_category());
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category());
+    if (n == 0) return text;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
 }
 
 void remove_temp_file_on_signal() noexcept {

@@ -37,6 +37,14 @@ int remove_stale_temp_files(const std::string& output_path);
 /// OutputError says what failed ("cannot write /dir/.x.tmp: No space left on device").
 void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode = 0644);
 
+/// Writes all of `text` to `fd`, looping over short writes and EINTR. Throws std::system_error
+/// with the errno.
+void write_all(int fd, std::string_view text);
+
+/// Reads a whole file, or standard input for "-". Throws std::system_error with the errno
+/// (EISDIR for a directory) and no text of its own: callers say what the file was for.
+std::string read_text_file(const std::string& path);
+
 /// Async-signal-safe: unlinks the temp file write_file_atomically() is writing, if any.
 /// For a SIGTERM/SIGINT handler, so a killed run leaves nothing behind.
 void remove_temp_file_on_signal() noexcept;

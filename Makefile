@@ -84,7 +84,8 @@ bench: test-deps
 	$(Q)bench/run.sh build/release
 
 # libFuzzer targets (clang) over the config, ICMP and netlink parsers; FUZZ_SECONDS each.
-fuzz: test-deps
+fuzz:
+	$(Q)packaging/install-deps.sh fuzz
 	$(Q)tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
 
 deb: test-deps

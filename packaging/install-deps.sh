@@ -3,16 +3,19 @@
 # Installs the Debian packages netprom needs, only those missing.
 #   packaging/install-deps.sh build   what `make` needs
 #   packaging/install-deps.sh test    plus what `make test` needs (real peers, linters)
+#   packaging/install-deps.sh fuzz    plus clang and its sanitizer runtimes for `make fuzz`
 # As root it runs apt-get; otherwise it uses sudo when that works without a password,
 # else it names the missing packages and the command to install them, and fails.
 set -eu
 build="g++ make pkg-config libfmt-dev libcxxopts-dev libboost-test-dev libmnl-dev libtomlplusplus-dev"
 test="$build iproute2 fping prometheus prometheus-node-exporter mandoc procps util-linux curl \
-      valgrind debhelper systemd libcap2-bin python3 strace lintian clang libclang-rt-14-dev"
+      valgrind debhelper systemd libcap2-bin python3 strace lintian bsdextrautils"
+fuzz="$test clang libclang-rt-14-dev"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
-  *) echo "usage: $0 build|test" >&2; exit 64 ;;
+  fuzz) want=$fuzz ;;
+  *) echo "usage: $0 build|test|fuzz" >&2; exit 64 ;;
 esac
 want="$want ${NETPROM_EXTRA_PACKAGES:-}"   # more to require (the tests use it)
 missing=""

@@ -124,7 +124,7 @@ int run(int argc, char** argv) {
     } catch (const IcmpPermissionError& e) {
       print_error(e.what());
       status = kExNoPerm;
-    } catch (const std::system_error& e) {
+    } catch (const std::exception& e) {  // a failed collector must not cost the other one's data
       print_error(fmt::format("ping: {}", e.what()));
       status = 1;
     }
@@ -137,7 +137,7 @@ int run(int argc, char** argv) {
         if (filter.keep(l.name)) links.push_back(std::move(l));
       report.interfaces_ok = true;
       report.links = links;
-    } catch (const std::system_error& e) {
+    } catch (const std::exception& e) {
       print_error(fmt::format("interfaces: {}", e.what()));
       if (status == 0) status = 1;
     }

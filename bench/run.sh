@@ -52,7 +52,8 @@ run() { $measure run --log "$log" "$@"; }
 
 echo "== machine"
 echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "commit:  $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$here/.." diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ modified in the work tree)')"
+# BENCH_COMMIT names the commit when BUILD_DIR was built from another tree (e.g. git archive).
+echo "commit:  ${BENCH_COMMIT:-$(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$here/.." diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ modified in the work tree)')}"
 echo "cpu:     $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo "kernel:  $(uname -r)"
 echo "memory:  $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"

@@ -88,4 +88,12 @@ BOOST_AUTO_TEST_CASE(route_dump_with_nlmsg_len_0xffffffff_ends, *boost::unit_tes
   BOOST_TEST(gateways.empty());
 }
 
+// config_fuzzer with toml++ compiled in from its headers: toml++ 3.3.0's own undefined behaviour
+// (marzer/tomlplusplus#294, #295). The shared library netprom links reports both as parse errors;
+// this keeps them config errors with a position.
+BOOST_AUTO_TEST_CASE(config_inputs_that_trip_tomlplusplus_are_config_errors) {
+  BOOST_TEST(config_error("[,z~").starts_with("fuzz.toml:1:2: "));
+  BOOST_TEST(config_error("a\xc3\xa9 = 1\n").starts_with("fuzz.toml:1:2: "));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

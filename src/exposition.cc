@@ -75,13 +75,28 @@ void ExpositionWriter::name_and_labels(std::string_view name, std::string_view l
   buffer_.push_back(' ');
 }
 
+void ExpositionWriter::end_line() {
+  buffer_.push_back('\n');
+  if (sink_ && buffer_.size() >= kChunk) {
+    sink_(std::string_view(buffer_.data(), buffer_.size()));
+    buffer_.clear();
+  }
+}
+
+void ExpositionWriter::finish() {
+  if (sink_ && buffer_.size() > 0) {
+    sink_(std::string_view(buffer_.data(), buffer_.size()));
+    buffer_.clear();
+  }
+}
+
 void ExpositionWriter::sample(std::string_view name, std::string_view labels, double value, std::string_view extra) {
   name_and_labels(name, labels, extra);
   if (std::isnan(value) || std::isinf(value))
     buffer_.append(format_value(value));
   else
     fmt::format_to(std::back_inserter(buffer_), "{}", value);
-  buffer_.push_back('\n');
+  end_line();
 }
 
 void ExpositionWriter::sample(std::string_view name, std::string_view labels, std::uint64_t value,
@@ -89,7 +104,7 @@ void ExpositionWriter::sample(std::string_view name, std::string_view labels, st
   name_and_labels(name, labels, extra);
   fmt::format_int digits(value);
   buffer_.append(std::string_view(digits.data(), digits.size()));
-  buffer_.push_back('\n');
+  end_line();
 }
 
 }  // namespace netprom

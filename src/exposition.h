@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,18 @@ class LabelSet {
 /// call (the text format wants a family's samples together).
 class ExpositionWriter {
  public:
+  /// Where finished text goes when the writer streams: called with pieces of about kChunk bytes.
+  using Sink = std::function<void(std::string_view)>;
+  static constexpr std::size_t kChunk = 64 * 1024;
+
+  /// Keeps all the text in memory, for text().
+  ExpositionWriter() = default;
+  /// Streams: hands the text to `sink` whenever kChunk bytes are ready, so memory stays flat
+  /// however many destinations there are. Call finish() at the end.
+  explicit ExpositionWriter(Sink sink) : sink_(std::move(sink)) {}
+  /// Hands the rest to the sink (no-op without one).
+  void finish();
+
   /// Starts a new family: its `# HELP` (escaped) and `# TYPE` lines are written with its first
   /// sample, so a family without samples (no RTT when nothing answered) leaves no trace.
   void family(std::string_view name, std::string_view help, MetricType type);
@@ -40,11 +53,13 @@ class ExpositionWriter {
   void sample(std::string_view name, std::string_view labels, double value, std::string_view extra = {});
   /// Same for counters and other integers: printed exactly.
   void sample(std::string_view name, std::string_view labels, std::uint64_t value, std::string_view extra = {});
-  /// The text so far; ends in a newline once anything was written.
+  /// The text so far (without a sink: all of it); ends in a newline once anything was written.
   std::string_view text() const { return {buffer_.data(), buffer_.size()}; }
 
  private:
   void name_and_labels(std::string_view name, std::string_view labels, std::string_view extra);
+  void end_line();
+  Sink sink_;
   fmt::memory_buffer buffer_;
   std::string pending_header_;  ///< HELP and TYPE of the current family until its first sample
 };

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "config.h"
 #include "errors.h"
+#include "exposition.h"
 #include "history.h"
 #include "interface_filter.h"
 #include "link_stats.h"
@@ -56,13 +57,26 @@ void on_signal(int sig) {
   ::raise(sig);
 }
 
-void write_output(const std::string& output, const std::string& text) {
-  if (output != "-") return write_file_atomically(output, text);
+void write_stdout(std::string_view text) {
   try {
     write_all(STDOUT_FILENO, text);
   } catch (const std::system_error& e) {
     throw OutputError(fmt::format("cannot write standard output: {}", std::strerror(e.code().value())));
   }
+}
+
+// Streams the exposition into the temp file (or standard output) as it is rendered: memory
+// stays flat with 100,000 destinations, and the rename still publishes the file whole or not at all.
+void write_exposition(const std::string& output, const RunReport& report) {
+  if (output == "-") {
+    ExpositionWriter writer(write_stdout);
+    render_metrics(report, writer);
+    return;
+  }
+  AtomicFile file(output);
+  ExpositionWriter writer([&file](std::string_view text) { file.write(text); });
+  render_metrics(report, writer);
+  file.commit();
 }
 
 std::chrono::nanoseconds to_ns(double seconds) {
@@ -159,9 +173,10 @@ int run(int argc, char** argv) {
     const char* term = std::getenv("TERM");
     bool color = output == "-" && ::isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
                  !(term && std::string_view(term) == "dumb");
-    write_output(output, render_table(report, color));
+    std::string table = render_table(report, color);
+    output == "-" ? write_stdout(table) : write_file_atomically(output, table);
   } else {
-    write_output(output, render_metrics(report));
+    write_exposition(output, report);
   }
   if (report.history) {
     try {  // the .prom file is out; a state that could not be saved costs a counter reset, not the run

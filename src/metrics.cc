@@ -181,11 +181,16 @@ std::string render_target_labels(const TargetSpec& target) {
 
 std::string render_metrics(const RunReport& report) {
   ExpositionWriter w;
+  render_metrics(report, w);
+  return std::string(w.text());
+}
+
+void render_metrics(const RunReport& report, ExpositionWriter& w) {
   if (report.ping_enabled && report.ping_ok) render_ping(report, w);
   if (report.ping_enabled && report.ping_ok && report.history) render_history_families(report, *report.history, w);
   if (report.interfaces_enabled && report.interfaces_ok) render_links(report, w);
   render_self(report, w);
-  return std::string(w.text());
+  w.finish();
 }
 
 }  // namespace netprom

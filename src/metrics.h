@@ -13,6 +13,7 @@
 
 namespace netprom {
 
+class ExpositionWriter;
 struct History;
 
 /// What one run found, for rendering.
@@ -30,7 +31,11 @@ struct RunReport {
   std::string_view version;
 };
 
-/// Renders the whole exposition (text format 0.0.4) in memory. Pure.
+/// Renders the whole exposition (text format 0.0.4) into `writer` (which may stream it). Pure
+/// but for what the writer's sink does.
+void render_metrics(const RunReport& report, ExpositionWriter& writer);
+
+/// The whole exposition as one string. Pure.
 std::string render_metrics(const RunReport& report);
 
 /// The `dest` label plus the target's own labels, escaped (shared with the history families).

@@ -44,28 +44,6 @@ std::string join(const std::string& dir, const std::string& name) {
   throw OutputError(fmt::format("cannot {} {}: {}", verb, what, std::strerror(err)));
 }
 
-// Unlinks the temp file unless commit() ran (mold's output-file clean-up idea).
-class TempFileGuard {
- public:
-  explicit TempFileGuard(const std::string& path) : path_(path) {
-    if (path.size() < sizeof g_temp_path) {
-      std::memcpy(g_temp_path, path.c_str(), path.size() + 1);
-      g_temp_active = 1;
-    }
-  }
-  TempFileGuard(const TempFileGuard&) = delete;
-  TempFileGuard& operator=(const TempFileGuard&) = delete;
-  ~TempFileGuard() {
-    g_temp_active = 0;
-    if (!committed_) ::unlink(path_.c_str());
-  }
-  void commit() { committed_ = true; }
-
- private:
-  std::string path_;
-  bool committed_ = false;
-};
-
 }  // namespace
 
 OutputLock::OutputLock(const std::string& output_path) {
@@ -97,9 +75,10 @@ int remove_stale_temp_files(const std::string& output_path) {
   return removed;
 }
 
-void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode) {
+AtomicFile::AtomicFile(const std::string& path, mode_t mode) : path_(path) {
   PathParts p = split_path(path);
   if (p.name.empty() || p.name == "." || p.name == "..") fail("write", path, EISDIR);
+  dir_ = p.dir;
 
   // Replacing a symlink or a directory is not ours to do: refuse before writing anything.
   struct stat st {};
@@ -108,28 +87,52 @@ void write_file_atomically(const std::string& path, std::string_view contents, m
     throw OutputError(fmt::format("cannot replace {}: it is {}; give a regular file path", path, what));
   }
 
-  std::string temp = join(p.dir, fmt::format(".{}.{}.tmp", p.name, ::getpid()));
+  temp_ = join(p.dir, fmt::format(".{}.{}.tmp", p.name, ::getpid()));
   // O_EXCL|O_NOFOLLOW: never write through a planted symlink or into someone else's file.
-  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
-  if (!fd) fail("create", temp, errno);
-  TempFileGuard guard(temp);
-  // open() applied the umask; node_exporter may run as another user, so set the mode outright.
-  if (::fchmod(fd.get(), mode) != 0) fail("chmod", temp, errno);
-
-  try {
-    write_all(fd.get(), contents);
-  } catch (const std::system_error& e) {
-    fail("write", temp, e.code().value());
+  fd_.reset(::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (!fd_) fail("create", temp_, errno);
+  if (temp_.size() < sizeof g_temp_path) {
+    std::memcpy(g_temp_path, temp_.c_str(), temp_.size() + 1);
+    g_temp_active = 1;
   }
-  if (::fsync(fd.get()) != 0) fail("fsync", temp, errno);
-  if (fd.close() != 0) fail("close", temp, errno);
-  if (::rename(temp.c_str(), path.c_str()) != 0) fail("rename to", path, errno);
-  guard.commit();
+  // open() applied the umask; node_exporter may run as another user, so set the mode outright.
+  if (::fchmod(fd_.get(), mode) != 0) {
+    int err = errno;
+    ::unlink(temp_.c_str());  // the destructor does not run for a constructor that throws
+    g_temp_active = 0;
+    fail("chmod", temp_, err);
+  }
+}
 
+AtomicFile::~AtomicFile() {
+  g_temp_active = 0;
+  if (!committed_) ::unlink(temp_.c_str());
+}
+
+void AtomicFile::write(std::string_view text) {
+  try {
+    write_all(fd_.get(), text);
+  } catch (const std::system_error& e) {
+    fail("write", temp_, e.code().value());
+  }
+}
+
+void AtomicFile::commit() {
+  if (::fsync(fd_.get()) != 0) fail("fsync", temp_, errno);
+  if (fd_.close() != 0) fail("close", temp_, errno);
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) fail("rename to", path_, errno);
+  committed_ = true;
+  g_temp_active = 0;
   // Make the rename itself durable; the file is already published, so a failure here is not
   // worth failing the run for.
-  UniqueFd dir(::open(p.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir) ::fsync(dir.get());
+}
+
+void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode) {
+  AtomicFile file(path, mode);
+  file.write(contents);
+  file.commit();
 }
 
 void write_all(int fd, std::string_view text) {

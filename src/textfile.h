@@ -29,12 +29,33 @@ class OutputLock {
 /// lock held: then no other run can be writing one. Returns how many it removed.
 int remove_stale_temp_files(const std::string& output_path);
 
-/// Replaces `path` with `contents` so that a reader sees the old file or the new one, never a
-/// part: a temp file ".<name>.<pid>.tmp" in the same directory (created exclusively, never
-/// through a symlink, never ending in .prom), mode `mode` regardless of umask, written fully,
-/// fsynced, closed, renamed over `path`, then the directory fsynced. Refuses to replace
-/// anything but a regular file. On failure the temp file is removed, `path` is untouched, and
-/// OutputError says what failed ("cannot write /dir/.x.tmp: No space left on device").
+/// A replacement for `path` being written: a reader sees the old file or the new one, never a
+/// part. The text goes into a temp file ".<name>.<pid>.tmp" in the same directory (created
+/// exclusively, never through a symlink, never ending in .prom, mode `mode` regardless of
+/// umask); commit() fsyncs and closes it, renames it over `path` and fsyncs the directory.
+/// Refuses to replace anything but a regular file. Until commit() succeeds, destroying it
+/// removes the temp file and leaves `path` untouched. Every failure is an OutputError saying
+/// what failed ("cannot write /dir/.x.tmp: No space left on device").
+class AtomicFile {
+ public:
+  explicit AtomicFile(const std::string& path, mode_t mode = 0644);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+  /// Appends to the temp file.
+  void write(std::string_view text);
+  /// Publishes the file.
+  void commit();
+
+ private:
+  std::string path_;
+  std::string temp_;
+  std::string dir_;
+  UniqueFd fd_;
+  bool committed_ = false;
+};
+
+/// An AtomicFile with `contents`, committed.
 void write_file_atomically(const std::string& path, std::string_view contents, mode_t mode = 0644);
 
 /// Writes all of `text` to `fd`, looping over short writes and EINTR. Throws std::system_error

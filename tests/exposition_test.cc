@@ -66,4 +66,27 @@ BOOST_AUTO_TEST_CASE(extra_labels_follow_the_label_set) {
   BOOST_TEST(w.text() == "# HELP h H.\n# TYPE h histogram\nh_bucket{dest=\"a\",le=\"+Inf\"} 3\nh_bucket{le=\"0.5\"} 3\n");
 }
 
+BOOST_AUTO_TEST_CASE(a_streaming_writer_hands_over_the_same_text_in_chunks) {
+  auto fill = [](ExpositionWriter& w) {
+    w.family("m_total", "M.", MetricType::counter);
+    for (std::uint64_t i = 0; i < 20000; ++i) w.sample("m_total", LabelSet().add("i", std::to_string(i)).str(), i);
+  };
+  ExpositionWriter whole;
+  fill(whole);
+  std::vector<std::string> chunks;
+  ExpositionWriter streaming([&chunks](std::string_view text) { chunks.emplace_back(text); });
+  fill(streaming);
+  streaming.finish();
+  BOOST_TEST(chunks.size() > 2u);
+  std::string joined;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    if (i + 1 < chunks.size()) BOOST_TEST(chunks[i].size() >= ExpositionWriter::kChunk);
+    BOOST_TEST(chunks[i].size() < ExpositionWriter::kChunk + 100);
+    BOOST_TEST(chunks[i].back() == '\n');  // whole lines only
+    joined += chunks[i];
+  }
+  BOOST_TEST(joined == whole.text());
+  BOOST_TEST(streaming.text().empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

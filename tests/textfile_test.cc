@@ -99,6 +99,28 @@ BOOST_AUTO_TEST_CASE(read_only_directory_keeps_the_previous_file, *boost::unit_t
   BOOST_TEST(read_file(dir.file("n.prom")) == "old\n");
 }
 
+BOOST_AUTO_TEST_CASE(an_atomic_file_dropped_before_commit_leaves_the_old_file_and_no_temp) {
+  ScopedTempDir dir;
+  write_file(dir.file("n.prom"), "old\n");
+  {
+    AtomicFile file(dir.file("n.prom"));
+    file.write("half of the new");
+    BOOST_TEST(read_file(dir.file("n.prom")) == "old\n");
+  }
+  BOOST_TEST(read_file(dir.file("n.prom")) == "old\n");
+  BOOST_TEST(dir_entries(dir.path()) == std::vector<std::string>{"n.prom"}, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(an_atomic_file_written_in_pieces_is_published_whole_on_commit) {
+  ScopedTempDir dir;
+  AtomicFile file(dir.file("n.prom"));
+  file.write("a 1\n");
+  file.write("b 2\n");
+  BOOST_TEST(!std::filesystem::exists(dir.file("n.prom")));
+  file.commit();
+  BOOST_TEST(read_file(dir.file("n.prom")) == "a 1\nb 2\n");
+}
+
 BOOST_AUTO_TEST_CASE(second_lock_on_the_same_output_is_refused) {
   ScopedTempDir dir;
   std::string out = dir.file("n.prom");

@@ -126,6 +126,7 @@ int run(int argc, char** argv) {
     try {
       if (s.targets.empty()) s.targets = gateway_targets(read_default_gateways());
       std::vector<PingTarget> targets;
+      targets.reserve(s.targets.size());
       for (const TargetSpec& t : s.targets) targets.push_back({t.name, t.host, t.family});
       PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
                     s.ttl, s.tos, s.source, s.interface, s.rate, drop_capabilities, {}};

@@ -95,6 +95,7 @@ TargetSpec parse_dest(std::string_view text, std::string origin) {
 
 std::vector<TargetSpec> parse_targets_file(std::string_view text, std::string_view path) {
   std::vector<TargetSpec> targets;
+  targets.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t line_no = 0;
   while (!text.empty()) {
     ++line_no;

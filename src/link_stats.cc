@@ -6,13 +6,18 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
+#include <system_error>
 
 #include <fmt/format.h>
+
+#include "unique_fd.h"
 
 namespace netprom {
 namespace {
@@ -131,6 +136,108 @@ void parse_link_message(const nlmsghdr& nlh, std::vector<LinkStats>& links) {
                                          : widen(copy_stats<rtnl_link_stats>(stats32)));
 }
 
+[[noreturn]] void throw_bad_stats(std::string_view why) {
+  throw fmt::system_error(EBADMSG, "cannot dump link statistics: {}", why);
+}
+
+// One RTM_NEWSTATS message (rtnl_fill_statsinfo): struct if_stats_msg, then one attribute per
+// bit of the filter mask. We ask for IFLA_STATS_LINK_64 only, which the kernel puts with
+// nla_reserve_64bit(): on architectures that need 8-byte alignment an IFLA_STATS_UNSPEC pad
+// attribute may precede it, skipped like any other attribute we did not ask for.
+void parse_stats_message(const nlmsghdr& nlh, std::vector<LinkStats>& links) {
+  constexpr std::size_t kHeaderBytes = MNL_ALIGN(sizeof(if_stats_msg));
+  std::size_t payload = mnl_nlmsg_get_payload_len(&nlh);
+  if (payload < sizeof(if_stats_msg))
+    throw_bad_stats(fmt::format("RTM_NEWSTATS of {} bytes", payload));
+  if_stats_msg ifsm;
+  std::memcpy(&ifsm, mnl_nlmsg_get_payload(&nlh), sizeof ifsm);
+  // The ioctls take the index as an int; the kernel never hands out 0 or a negative one.
+  if (ifsm.ifindex == 0 || ifsm.ifindex > static_cast<std::uint32_t>(INT_MAX))
+    throw_bad_stats(fmt::format("RTM_NEWSTATS for ifindex {}", ifsm.ifindex));
+
+  const nlattr* stats64 = nullptr;
+  // By hand, as in parse_link_message(): an attribute running past the message is an error.
+  int left = payload > kHeaderBytes ? static_cast<int>(payload - kHeaderBytes) : 0;
+  const auto* attr = static_cast<const nlattr*>(mnl_nlmsg_get_payload_offset(&nlh, sizeof ifsm));
+  for (; mnl_attr_ok(attr, left); attr = mnl_attr_next(attr)) {
+    left -= static_cast<int>(MNL_ALIGN(attr->nla_len));
+    if (mnl_attr_get_type(attr) != IFLA_STATS_LINK_64) continue;
+    // Unlike IFLA_STATS64 in RTM_NEWLINK there is no 32-bit copy to fall back to, so a short
+    // struct is an error rather than ignored.
+    if (mnl_attr_get_payload_len(attr) < kMinStats64Bytes)
+      throw_bad_stats(fmt::format("IFLA_STATS_LINK_64 of link {} has {} bytes", ifsm.ifindex,
+                                  mnl_attr_get_payload_len(attr)));
+    stats64 = attr;
+  }
+  if (left > 0) throw_bad_stats(fmt::format("truncated attribute in link {}", ifsm.ifindex));
+  if (stats64 == nullptr) throw_bad_stats(fmt::format("link {} has no counters", ifsm.ifindex));
+
+  LinkStats& link = links.emplace_back();
+  link.index = ifsm.ifindex;
+  fill_counters(link, copy_stats<rtnl_link_stats64>(stats64));
+}
+
+// Names and state by ioctl, two per link: SIOCGIFNAME (ifindex -> name) and SIOCGIFFLAGS
+// (name -> flags). Both are answered by dev_ioctl() for a socket of any family whose own
+// ioctl handler passes them on (inet, unix, netlink and packet all do); AF_UNIX works with
+// no IPv4 in the kernel or no address in the namespace, and needs no privilege.
+//
+// oper_up: SIOCGIFFLAGS returns dev_get_flags() (net/core/dev.c), which clears IFF_RUNNING
+// and sets it again only when netif_running(dev) && netif_oper_up(dev), and netif_oper_up()
+// is operstate == IF_OPER_UP || operstate == IF_OPER_UNKNOWN. RTM_NEWLINK reports
+// IFLA_OPERSTATE as netif_running(dev) ? operstate : IF_OPER_DOWN with the same
+// dev_get_flags() in ifi_flags, so parse_link_dump()'s rule (IF_OPER_UP, or UNKNOWN with
+// IFF_UP and IFF_RUNNING) is true exactly when IFF_UP and IFF_RUNNING are both set here:
+// a running device has IFF_UP (__dev_open sets it, __dev_close clears it), and a device
+// that is not running has neither IFF_RUNNING here nor an operstate other than DOWN there.
+//
+// The ioctls are not atomic with the dump. A link deleted in between answers ENODEV (ENXIO
+// from some older paths) and is left out, as if deleted just before the dump; the counters
+// of the others are unaffected. A rename between the two ioctls makes SIOCGIFFLAGS miss the
+// old name: we then ask for the name again, which tells a rename from a deletion. Two links
+// swapping names between the two ioctls would give one link's flags to the other; telling
+// that apart would cost a third ioctl (SIOCGIFINDEX) per link for a race that needs two
+// renames within microseconds, so it is not done. The name reported is the one the link has
+// at the time of its ioctl, not at the time of the dump: counters belong to the ifindex,
+// which the kernel does not reuse while the link exists. (As root, SIOCGIFFLAGS for a name
+// that no longer exists makes dev_load() try request_module("netdev-<name>"), as ifconfig
+// does; that only happens in these races.)
+constexpr unsigned kUpAndRunning = IFF_UP | IFF_RUNNING;
+
+bool is_gone(int error) { return error == ENODEV || error == ENXIO; }
+
+// Fills link.name and link.oper_up; returns false when the link no longer exists.
+bool read_name_and_flags(int fd, LinkStats& link) {
+  for (int attempt = 1;; ++attempt) {
+    ifreq request{};
+    request.ifr_ifindex = static_cast<int>(link.index);
+    if (::ioctl(fd, SIOCGIFNAME, &request) != 0) {
+      if (is_gone(errno)) return false;
+      throw fmt::system_error(errno, "cannot read interface name of link {}", link.index);
+    }
+    // The kernel copies a NUL-terminated name of at most IFNAMSIZ - 1 bytes; strnlen keeps
+    // us inside the array whatever it holds.
+    link.name.assign(request.ifr_name, ::strnlen(request.ifr_name, sizeof request.ifr_name));
+    if (::ioctl(fd, SIOCGIFFLAGS, &request) == 0) {
+      link.oper_up = (static_cast<unsigned short>(request.ifr_flags) & kUpAndRunning) == kUpAndRunning;
+      return true;
+    }
+    if (!is_gone(errno))
+      throw fmt::system_error(errno, "cannot read interface flags of link {} ({})", link.index,
+                              link.name);
+    if (attempt == kMaxDumpAttempts)
+      throw fmt::system_error(EAGAIN, "cannot read interface flags of link {}: renamed {} times in a row",
+                              link.index, kMaxDumpAttempts);
+  }
+}
+
+// Names every link in place and drops the ones that have gone since the dump.
+void read_names_and_flags(std::vector<LinkStats>& links) {
+  UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd) throw fmt::system_error(errno, "cannot open socket for interface ioctls");
+  std::erase_if(links, [&fd](LinkStats& link) { return !read_name_and_flags(fd.get(), link); });
+}
+
 }  // namespace
 
 DumpStatus parse_link_dump(std::span<const std::byte> datagram, std::uint32_t seq,
@@ -139,7 +246,55 @@ DumpStatus parse_link_dump(std::span<const std::byte> datagram, std::uint32_t se
                              [&links](const nlmsghdr& nlh) { parse_link_message(nlh, links); });
 }
 
-std::vector<LinkStats> read_link_stats(NetlinkSocket& socket) {
+DumpStatus parse_stats_dump(std::span<const std::byte> datagram, std::uint32_t seq,
+                            std::uint32_t portid, std::vector<LinkStats>& links) {
+  return parse_dump_datagram(datagram, seq, portid, RTM_NEWSTATS, "link statistics",
+                             [&links](const nlmsghdr& nlh) { parse_stats_message(nlh, links); });
+}
+
+bool stats_dump_unsupported(int error) noexcept {
+  // Before 4.7, RTM_GETSTATS (94) is above RTM_MAX and rtnetlink_rcv_msg() answers
+  // EOPNOTSUPP. EINVAL is what rtnl_valid_stats_req() gives a kernel that has the request
+  // but not our header or filter mask. Both refuse the request before the dump starts.
+  return error == EOPNOTSUPP || error == EINVAL;
+}
+
+namespace {
+
+// The RTM_GETSTATS dump alone: counters and ifindex, no names.
+std::vector<LinkStats> dump_link_counters(NetlinkSocket& socket) {
+  // AF_UNSPEC and ifindex 0 with NLM_F_DUMP: every link. Strict checking (NetlinkSocket
+  // turns it on) wants the pads and the ifindex zero, and a filter mask with known bits only.
+  struct {
+    nlmsghdr header;
+    if_stats_msg stats;
+  } request{};
+  request.header.nlmsg_len = sizeof request;
+  request.header.nlmsg_type = RTM_GETSTATS;
+  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  request.stats.family = AF_UNSPEC;
+  request.stats.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
+  static_assert(sizeof request == NLMSG_LENGTH(sizeof(if_stats_msg)));
+
+  std::vector<LinkStats> links;
+  run_dump(
+      socket, std::as_writable_bytes(std::span(&request, 1)), "link statistics",
+      [&links](std::span<const std::byte> datagram, std::uint32_t seq, std::uint32_t portid) {
+        return parse_stats_dump(datagram, seq, portid, links);
+      },
+      [&links] { links.clear(); });
+  return links;
+}
+
+}  // namespace
+
+std::vector<LinkStats> read_link_stats_from_stats_dump(NetlinkSocket& socket) {
+  std::vector<LinkStats> links = dump_link_counters(socket);
+  read_names_and_flags(links);
+  return links;
+}
+
+std::vector<LinkStats> read_link_stats_from_link_dump(NetlinkSocket& socket) {
   // AF_UNSPEC dumps every link. No IFLA_EXT_MASK: its default (0) keeps the counters
   // (RTEXT_FILTER_SKIP_STATS unset) and leaves out the per-VF blocks (RTEXT_FILTER_VF unset),
   // which can be kilobytes per SR-IOV device.
@@ -160,6 +315,27 @@ std::vector<LinkStats> read_link_stats(NetlinkSocket& socket) {
         return parse_link_dump(datagram, seq, portid, links);
       },
       [&links] { links.clear(); });
+  return links;
+}
+
+std::vector<LinkStats> read_link_stats(NetlinkSocket& socket) {
+  // Why not RTM_GETLINK alone: for each link it builds ~1.5 KB of attributes (IPv6 device
+  // configuration and statistics, link info, ...) to which the counters are a tenth, and with
+  // 2,000 links that dump alone costs twice a whole `cat /proc/net/dev`. RTM_GETSTATS with
+  // one filter bit builds the counters and nothing else; the ioctls add the name and flags.
+  // Both dumps walk the same table of the namespace's links by ifindex (for_each_netdev_dump,
+  // in ifindex order; older kernels walked the buckets of dev_index_head, again the same for
+  // both), so the order does not depend on the path taken.
+  std::vector<LinkStats> links;
+  try {
+    links = dump_link_counters(socket);
+  } catch (const std::system_error& error) {
+    // A refused request ends its reply there (one NLMSG_ERROR, or an NLMSG_DONE carrying the
+    // error), so nothing of it is left in the socket to confuse the next dump.
+    if (!stats_dump_unsupported(error.code().value())) throw;
+    return read_link_stats_from_link_dump(socket);
+  }
+  read_names_and_flags(links);
   return links;
 }
 

@@ -65,6 +65,27 @@ class NlBuilder {
     return attr(type, payload);
   }
 
+  /// Opens a nested attribute (mnl_attr_nest_start): the attributes appended until the
+  /// matching end_nest() become its payload. Nests may be nested.
+  NlBuilder& begin_nest(std::uint16_t type) {
+    nests_.push_back(bytes_.size());
+    nlattr header{};
+    header.nla_type = static_cast<std::uint16_t>(type | NLA_F_NESTED);
+    append_padded(&header, sizeof header);
+    return *this;
+  }
+
+  /// Closes the innermost open nest: its nla_len covers everything appended since
+  /// begin_nest() (attributes are padded, so this is already aligned).
+  NlBuilder& end_nest() {
+    BOOST_REQUIRE(!nests_.empty());
+    std::size_t start = nests_.back();
+    nests_.pop_back();
+    auto length = static_cast<std::uint16_t>(bytes_.size() - start);
+    std::memcpy(bytes_.data() + start + offsetof(nlattr, nla_len), &length, sizeof length);
+    return *this;
+  }
+
   /// Ends the current message: its nlmsg_len becomes everything appended since begin().
   NlBuilder& end() { return end_with_length(static_cast<std::uint32_t>(bytes_.size() - start_)); }
 
@@ -125,6 +146,7 @@ class NlBuilder {
 
   std::vector<std::byte> bytes_;
   std::size_t start_ = 0;
+  std::vector<std::size_t> nests_;  ///< offsets of the open nests' headers
 };
 
 /// Checks that `call` throws std::system_error with exactly this errno and this what().

@@ -7,6 +7,9 @@
 #    including devices named with '"', '\' and UTF-8, whose labels must be escaped.
 # 2. In the host namespace (live traffic), each netprom counter must lie between the
 #    /proc/net/dev values read just before and just after it.
+# In both, netprom reports exactly the devices /proc/net/dev lists, and netprom_network_up is 1
+# exactly for those `ip link` shows in state UP or UNKNOWN (UNKNOWN is only ever shown for a
+# running device: lo, tun), 0 for DOWN, LOWERLAYERDOWN and the rest.
 set -eu
 
 if [ "$(id -u)" -ne 0 ]; then echo "skipped: needs root"; exit 77; fi
@@ -47,13 +50,15 @@ proc_counters() {  # $1 = a copy of /proc/net/dev
 
 # netprom's interface samples as "device<TAB>metric<TAB>value", the label value unescaped
 # again (\\ -> \, \" -> ", \n -> newline), after checking that every '"' and '\' in it
-# was escaped: the label ends at the first unescaped '"'.
-netprom_counters() {
-  LC_ALL=C awk '
-    /^netprom_network_(receive|transmit)_[a-z]+_total\{device="/ {
+# was escaped: the label ends at the first unescaped '"'. $1 = "counters" (the 16 columns,
+# metric named like receive_bytes) or "up" (netprom_network_up, metric "up").
+netprom_samples() {
+  LC_ALL=C awk -v want="$1" '
+    (want == "counters" && /^netprom_network_(receive|transmit)_[a-z]+_total\{device="/) ||
+    (want == "up" && /^netprom_network_up\{device="/) {
       metric = $0
       sub(/^netprom_network_/, "", metric)
-      sub(/_total\{.*/, "", metric)
+      sub(/(_total)?\{.*/, "", metric)
       rest = substr($0, index($0, "{device=\"") + 9)
       dev = ""
       while (length(rest) > 0) {
@@ -77,6 +82,39 @@ netprom_counters() {
       sub(/^\} /, "", rest)
       printf "%s\t%s\t%s\n", dev, metric, rest
     }'
+}
+netprom_counters() { netprom_samples counters; }
+
+# For each device of netprom's "up" samples ($2, device<TAB>up<TAB>value), the value `ip link`
+# implies in namespace $1 (host when empty): 1 for state UP or UNKNOWN, else 0. Prints
+# "device<TAB>up<TAB>value" lines; a device ip does not know is an error.
+ip_up() {
+  local ns=$1 dev metric value state
+  local ipn=(ip)
+  [ -n "$ns" ] && ipn=(ip -n "$ns")
+  while IFS=$'\t' read -r dev metric value; do
+    state=$("${ipn[@]}" -o link show dev "$dev" | sed -n 's/.* state \([A-Z]*\) .*/\1/p')
+    case $state in
+      UP | UNKNOWN) printf '%s\tup\t1\n' "$dev" ;;
+      "") echo "ip link knows no device '$dev'" >&2; return 1 ;;
+      *) printf '%s\tup\t0\n' "$dev" ;;
+    esac
+  done <"$2"
+}
+
+# Checks netprom_network_up against `ip link` for every device of snapshot $2 in namespace $1.
+check_up() {
+  local ns=$1 out=$2
+  netprom_samples up <"$out.prom" | LC_ALL=C sort >"$out.up.tsv"
+  ip_up "$ns" "$out.up.tsv" | LC_ALL=C sort >"$out.ip-up.tsv"
+  if ! cmp -s "$out.up.tsv" "$out.ip-up.tsv"; then
+    echo "netprom_network_up disagrees with ip link${ns:+ in $ns} (< netprom, > ip):"
+    diff "$out.up.tsv" "$out.ip-up.tsv" || true
+    exit 1
+  fi
+  if [ "$(cut -f1 "$out.up.tsv" | sort -u | wc -l)" -ne "$(cut -f1 "$out.netprom.tsv" | sort -u | wc -l)" ]; then
+    echo "netprom has counters and up samples for different devices"; exit 1
+  fi
 }
 
 # Reads /proc/net/dev, runs netprom, reads /proc/net/dev again, all in one namespace ($1,
@@ -106,6 +144,7 @@ u8=$'nl\xc3\xa9'   # veth named "nlé" in UTF-8
 ip -n "$ns1" link add "$dq" type veth peer name nlp1 netns "$ns2"
 ip -n "$ns1" link add "$bs" type veth peer name nlp2 netns "$ns2"
 ip -n "$ns1" link add "$u8" type veth peer name nlp3 netns "$ns2"
+ip -n "$ns1" link add nldown type veth peer name nlp4 netns "$ns2"   # both ends stay down
 ip -n "$ns1" link set lo up
 ip -n "$ns2" link set lo up
 ip -n "$ns1" addr add 198.18.31.1/24 dev "$dq"
@@ -165,6 +204,15 @@ fi
 devices=$(cut -f1 "$tmp/ns-proc.tsv" | sort -u | wc -l)
 echo "private namespace: $devices devices x 16 counters equal"
 
+# Up and down: lo (UNKNOWN) and the two veths with a live peer are up; the one whose peer is
+# down (LOWERLAYERDOWN) and the one never set up (DOWN) are not.
+check_up "$ns1" "$tmp/ns"
+t=$'\t'
+for expect in "lo${t}up${t}1" "$dq${t}up${t}1" "$u8${t}up${t}1" "$bs${t}up${t}0" "nldown${t}up${t}0"; do
+  grep -qxF "$expect" "$tmp/ns.up.tsv" || { echo "expected '$expect' in:"; cat "$tmp/ns.up.tsv"; exit 1; }
+done
+echo "private namespace: up/down of $(wc -l <"$tmp/ns.up.tsv") devices as ip link shows"
+
 # --- 2. host namespace: netprom lies between two reads of /proc/net/dev --------------------
 snapshot "" "$tmp/host"
 # Devices may come and go meanwhile (other tests make veths); a device present in both
@@ -184,6 +232,13 @@ LC_ALL=C awk -F'\t' '
       }
       checked++
     }
+    for (k in got) {  # and nothing that was in neither read
+      if (!(k in before) && !(k in after)) {
+        split(k, p, FS); printf "netprom has %s %s, /proc/net/dev does not\n", p[1], p[2]; bad++
+      }
+    }
     printf "host namespace: %d counters within bounds, %d wrong\n", checked, bad
     exit (bad > 0 || checked == 0)
   }' "$tmp/host.before.tsv" "$tmp/host.after.tsv" "$tmp/host.netprom.tsv"
+check_up "" "$tmp/host"
+echo "host namespace: up/down of $(wc -l <"$tmp/host.up.tsv") devices as ip link shows"

@@ -149,7 +149,7 @@ class LinuxIcmpSocket final : public IcmpSocket {
     // Error-queue entries first (datagram sockets only; raw sockets get ICMP errors as
     // ordinary packets). poll() reports POLLERR until the queue is drained.
     while (kind_ == SocketKind::datagram && got < want) {
-      prepare(got);
+      prepare(got, true);
       const ssize_t n = ::recvmsg(fd_.get(), &recv_msgs_[got].msg_hdr, MSG_ERRQUEUE | MSG_DONTWAIT);
       if (n < 0) {
         if (errno == EINTR) continue;
@@ -177,13 +177,20 @@ class LinuxIcmpSocket final : public IcmpSocket {
   }
 
  private:
-  void prepare(std::size_t i) {
+  // A raw IPv4 socket hands over the IP header, whose source address is what recvmsg would
+  // copy into msg_name (raw_recvmsg takes it from there), so the name is read from the bytes
+  // instead of having the kernel copy it out for every reply.
+  bool peer_from_header() const { return kind_ == SocketKind::raw && family_ == Family::v4; }
+
+  void prepare(std::size_t i, bool error_queue = false) {
     recv_iov_[i].iov_base = buffer_.data() + i * slot_;
     recv_iov_[i].iov_len = slot_;
     msghdr& h = recv_msgs_[i].msg_hdr;
     h = msghdr{};
-    h.msg_name = &recv_names_[i];
-    h.msg_namelen = sizeof recv_names_[i];
+    if (error_queue || !peer_from_header()) {
+      h.msg_name = &recv_names_[i];
+      h.msg_namelen = sizeof recv_names_[i];
+    }
     h.msg_iov = &recv_iov_[i];
     h.msg_iovlen = 1;
     h.msg_control = control_[i].data();
@@ -195,7 +202,12 @@ class LinuxIcmpSocket final : public IcmpSocket {
     const msghdr& h = recv_msgs_[i].msg_hdr;
     datagram.bytes = std::span<const std::byte>(buffer_.data() + i * slot_, std::min(length, slot_));
     datagram.peer = SocketAddress{};
-    std::memcpy(&datagram.peer, &recv_names_[i], std::min<std::size_t>(h.msg_namelen, sizeof datagram.peer));
+    if (h.msg_name != nullptr) {
+      std::memcpy(&datagram.peer, &recv_names_[i], std::min<std::size_t>(h.msg_namelen, sizeof datagram.peer));
+    } else if (datagram.bytes.size() >= 20 && (std::to_integer<unsigned>(datagram.bytes[0]) >> 4) == 4) {
+      datagram.peer.v4.sin_family = AF_INET;
+      std::memcpy(&datagram.peer.v4.sin_addr, datagram.bytes.data() + 12, 4);  // IPv4 source address
+    }
     datagram.from_error_queue = error_queue;
     datagram.kernel_time.reset();
     // CMSG_* are the kernel ABI's own accessors; the payload is copied out with memcpy.
@@ -348,6 +360,20 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
     if (::bind(s, &source.base, length_of(source)) != 0) {
       throw_errno(errno, fmt::format("cannot bind {} socket to source {}", name, format_address(source)));
     }
+  }
+
+  // IPv4 requests that fit any path (at most 552 bytes, net.ipv4.route.min_pmtu's default
+  // and below every real link MTU) go with IP_PMTUDISC_DO: the kernel then sets DF and an IP
+  // ID of 0 (RFC 6864 allows any ID on an atomic datagram) instead of drawing a hashed,
+  // randomised ID per packet in __ip_select_ident, about a tenth of the kernel's own cost of
+  // sending a request. The default (IP_PMTUDISC_WANT) sets DF on such packets too, so only
+  // the ID changes on the wire. Larger requests keep the default, which fragments locally
+  // when a path's MTU is smaller instead of failing with EMSGSIZE. Best effort.
+  constexpr std::size_t kIpv4Header = 20;
+  constexpr std::size_t kNeverFragmented = 552;
+  if (!v6 && kIpv4Header + 8 + options.payload_size <= kNeverFragmented) {
+    const int pmtudisc = IP_PMTUDISC_DO;
+    ::setsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER, &pmtudisc, sizeof pmtudisc);
   }
 
   // A skb for a small reply costs about 1 KiB of buffer accounting (truesize), so size for

@@ -65,8 +65,10 @@ class IcmpSocket {
   /// failure of the socket itself.
   virtual std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) = 0;
   /// Reads up to out.size() messages without blocking, error-queue entries first.
-  /// Returns how many were stored; 0 when nothing is readable. Throws std::system_error on
-  /// a failure of the socket itself.
+  /// Returns how many were stored; 0 when nothing is readable. Fewer than out.size() means
+  /// the queue held no more, or this socket reads fewer at a time (large packets): callers
+  /// wait for readability before calling again rather than calling until 0.
+  /// Throws std::system_error on a failure of the socket itself.
   virtual std::size_t receive(std::span<Datagram> out) = 0;
   /// The descriptor, to wait on with Clock::wait.
   virtual int fd() const = 0;

@@ -52,6 +52,13 @@ constexpr nanoseconds kMaxQueueDelay = 1s;
 // --rate: a request may go when the theoretical send time of the cap (one every 1/rate) has
 // come; after an idle gap the catch-up burst is at most this much of the rate.
 constexpr nanoseconds kRateSlack = 5ms;
+// Send batching: a due request waits for the rest of its batch (up to kMaxBatch requests
+// to the same socket) for at most this long, so the loop wakes once per sendmmsg of 64
+// rather than once per request (10,000 destinations are due 10 us apart). A request is
+// never sent before it is due, and its send time is still read right before the system
+// call that sends it, so RTTs are unaffected; only the schedule shifts by this much at most.
+// With short intervals the bound shrinks to a sixteenth of the interval.
+constexpr nanoseconds kSendSlack = 1ms;
 
 std::int64_t to_ns(MonoTime t) { return std::chrono::duration_cast<nanoseconds>(t.time_since_epoch()).count(); }
 std::int64_t to_ns(WallTime t) { return std::chrono::duration_cast<nanoseconds>(t.time_since_epoch()).count(); }
@@ -127,6 +134,12 @@ class Run {
     if (options.rate && *options.rate > 0) {
       rate_step_ns_ = static_cast<std::int64_t>(std::ceil(1e9 / *options.rate));
     }
+    // --rate spaces requests out anyway; batching them would only make bursts.
+    if (rate_step_ns_ == 0) {
+      nanoseconds slack = kSendSlack;
+      if (count_ > 1) slack = std::min<nanoseconds>(slack, options.interval / 16);
+      send_slack_ns_ = slack.count();
+    }
     packet_size_ = kIcmpHeaderSize + size_;
     send_buffer_.resize(kMaxBatch * packet_size_);
     on_progress_ = options.on_progress;
@@ -136,7 +149,7 @@ class Run {
     start_ns_ = to_ns(clock_.now().mono);
     tat_ = start_ns_;
     while (n_ > 0) {
-      receive_all();
+      receive_ready();
       const std::int64_t now = to_ns(clock_.now().mono);
       if (now >= deadline_ns_) {
         expire_all();
@@ -153,7 +166,10 @@ class Run {
     }
     // Replies already queued when the loop ended can still be in time (a request expired
     // while its reply sat unread in the queue); the kernel timestamp decides.
-    if (n_ > 0) receive_all();
+    if (n_ > 0) {
+      readable_ = {true, true};
+      receive_ready();
+    }
     return finish();
   }
 
@@ -168,6 +184,26 @@ class Run {
     return start_ns_ + static_cast<std::int64_t>(r % n_) * stagger_ns_ +
            static_cast<std::int64_t>(r / n_) * interval_ns_;
   }
+  // One past the last request that can share a sendmmsg with `first`: consecutive requests
+  // to the same socket, at most kMaxBatch of them.
+  std::uint64_t batch_end(std::uint64_t first) const {
+    const std::uint8_t slot = destinations_[first % n_].slot;
+    const std::uint64_t limit = std::min<std::uint64_t>(total_, first + kMaxBatch);
+    std::uint64_t end = first + 1;
+    while (end < limit && destinations_[end % n_].slot == slot) ++end;
+    return end;
+  }
+
+  // When the batch starting at `first` goes: once all of it is due, or once `first` has
+  // waited send_slack_ns_, whichever comes first (but before the deadline, so that waiting
+  // never costs a request that plain scheduling would have sent). Never before due(first).
+  std::int64_t ready(std::uint64_t first) const {
+    const std::int64_t due_first = due(first);
+    if (send_slack_ns_ == 0) return due_first;
+    const std::int64_t t = std::min(due(batch_end(first) - 1), due_first + send_slack_ns_);
+    return std::max(due_first, std::min(t, deadline_ns_ - 1));
+  }
+
   std::uint16_t sequence_of(std::uint64_t r) const {
     return static_cast<std::uint16_t>(seed_.sequence_start + static_cast<std::uint16_t>(r & 0xffff));
   }
@@ -189,7 +225,7 @@ class Run {
         ++handled_this_turn;
         continue;
       }
-      if (blocked_[slot]) return;
+      if (blocked_[slot] || ready(first) > now) return;
       std::size_t n = 0;
       std::int64_t tat = tat_;
       while (n < kMaxBatch && first + n < total_) {
@@ -237,10 +273,14 @@ class Run {
     }
   }
 
-  void receive_all() {
+  // Reads the sockets that the last wait() reported readable. A short batch means the queue
+  // was empty (or the socket reads fewer at a time): the next wait() tells which, so no call
+  // is spent just to see EAGAIN. At most kMaxPerTurn each, so sending gets its turn.
+  void receive_ready() {
     for (std::uint8_t slot = 0; slot < 2; ++slot) {
       IcmpSocket* socket = sockets_[slot];
-      if (socket == nullptr) continue;
+      if (socket == nullptr || !readable_[slot]) continue;
+      readable_[slot] = false;
       std::size_t handled = 0;
       while (handled < kMaxPerTurn) {
         const std::size_t n = socket->receive(received_);
@@ -248,6 +288,7 @@ class Run {
         const Timestamp t = clock_.now();
         for (std::size_t i = 0; i < n; ++i) handle(slot, *socket, received_[i], t);
         handled += n;
+        if (n < received_.size()) break;
       }
     }
   }
@@ -409,7 +450,7 @@ class Run {
     if (next_send_ < total_) {
       const std::uint8_t slot = destinations_[next_send_ % n_].slot;
       if (!blocked_[slot] || sockets_[slot] == nullptr) {
-        std::int64_t at = due(next_send_);
+        std::int64_t at = ready(next_send_);
         if (rate_step_ns_ > 0) at = std::max(at, tat_);
         wake = std::min(wake, at);
       }
@@ -428,6 +469,7 @@ class Run {
     clock_.wait(std::span(fds.data(), nfds), MonoTime(nanoseconds(wake)));
     for (std::size_t i = 0; i < nfds; ++i) {
       if (fds[i].revents & (POLLOUT | POLLERR)) blocked_[slot_of[i]] = false;
+      if (fds[i].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) readable_[slot_of[i]] = true;
     }
   }
 
@@ -448,12 +490,14 @@ class Run {
   PingSeed seed_;
   std::array<IcmpSocket*, 2> sockets_{};
   std::array<bool, 2> blocked_{};
+  std::array<bool, 2> readable_{};  // the last wait() reported the socket readable
   std::int64_t deadline_ns_;
   std::int64_t start_ns_ = 0;
   std::int64_t interval_ns_ = 0;
   std::int64_t timeout_ns_ = 0;
   std::int64_t stagger_ns_ = 0;
   std::int64_t rate_step_ns_ = 0;  // 0: no --rate
+  std::int64_t send_slack_ns_ = 0; // how late a request may go to fill its batch
   std::int64_t tat_ = 0;           // when the rate cap lets the next request go
   std::function<void(std::uint64_t, std::uint64_t)> on_progress_;
   std::int64_t next_progress_ns_ = 0;

@@ -74,6 +74,11 @@ class FakeIcmpSocket final : public IcmpSocket {
   }
 
   std::vector<Sent> sent;
+  std::size_t send_calls = 0;      ///< send() calls (one sendmmsg each in the real socket)
+  std::size_t receive_calls = 0;   ///< receive() calls
+  /// receive() calls that found nothing (an EAGAIN each) although the call before had not
+  /// filled its buffer, i.e. had already shown the queue empty.
+  std::size_t needless_receives = 0;
   /// Called for every packet sent; returns 0 or an errno for a per-destination failure.
   std::function<int(const Sent&)> on_send;
 
@@ -95,6 +100,7 @@ class FakeIcmpSocket final : public IcmpSocket {
   int fd() const override { return fd_; }
 
   std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) override {
+    ++send_calls;
     for (std::size_t i = 0; i < packets.size(); ++i) {
       Sent s{clock_.mono, *packets[i].destination,
              std::vector<std::byte>(packets[i].bytes.begin(), packets[i].bytes.end())};
@@ -118,6 +124,9 @@ class FakeIcmpSocket final : public IcmpSocket {
       out[i].kernel_time = delivered_[i].kernel_time;
       out[i].from_error_queue = delivered_[i].error_queue;
     }
+    ++receive_calls;
+    if (n == 0 && !last_receive_full_) ++needless_receives;
+    last_receive_full_ = n == out.size();
     return n;
   }
 
@@ -134,6 +143,7 @@ class FakeIcmpSocket final : public IcmpSocket {
   int fd_;
   std::multimap<MonoTime, Item> queue_;  // equal times keep insertion order
   std::vector<Item> delivered_;
+  bool last_receive_full_ = false;
 };
 
 inline bool FakeClock::wait(std::span<pollfd> fds, MonoTime until) {

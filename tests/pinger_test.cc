@@ -3,9 +3,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -408,6 +411,74 @@ BOOST_AUTO_TEST_CASE(starts_are_staggered_within_a_bound) {
   const auto spread = v4.sent.back().at - v4.sent.front().at;
   BOOST_TEST((spread > 100ms));   // not all in the same microsecond
   BOOST_TEST((spread <= 250ms));  // and not stretching the run
+}
+
+BOOST_AUTO_TEST_CASE(batched_requests_are_never_early_and_at_most_the_slack_late) {
+  // 1,000 destinations start 10 us apart; requests wait for a full sendmmsg batch of 64, but
+  // no request waits more than 1 ms (an interval of 8 ms: 8 ms / 16 = 0.5 ms).
+  for (const auto& [interval, slack] : {std::pair{1000ms, 1000us}, std::pair{8ms, 500us}}) {
+    PingerFixture f;
+    f.options.count = 3;
+    f.options.interval = interval;
+    f.addresses.clear();
+    constexpr std::size_t kDestinations = 1000;
+    for (std::size_t i = 0; i < kDestinations; ++i) {
+      f.addresses.push_back(fake::address(fmt::format("198.18.{}.{}", i / 250, 1 + i % 250)));
+    }
+    f.answer_all(1ms);
+    const auto results = f.run();
+    BOOST_REQUIRE(f.v4.sent.size() == 3 * kDestinations);
+    // Destination d's k-th request is due at start + d * stagger + k * interval, the
+    // stagger spreading 1,000 starts over 10 ms (at most half the interval).
+    const auto stagger = std::min<std::chrono::nanoseconds>(10ms, interval / 2) / kDestinations;
+    std::chrono::nanoseconds worst{0};
+    bool early = false;
+    for (const auto& s : f.v4.sent) {
+      const std::uint32_t r = index_of(s);
+      const MonoTime due = f.start + stagger * static_cast<std::int64_t>(r % kDestinations) +
+                           interval * static_cast<std::int64_t>(r / kDestinations);
+      early = early || s.at < due;
+      worst = std::max<std::chrono::nanoseconds>(worst, s.at - due);
+    }
+    BOOST_TEST(!early);
+    BOOST_TEST((worst <= slack));
+    BOOST_TEST((worst > slack / 2));  // the tail of each round did wait for company
+    // ceil(1000 / 64) = 16 sendmmsg per round, not one per wake-up.
+    BOOST_TEST(f.v4.send_calls <= 3 * 16u);
+    // The send time is read right before the call that sends the request: RTTs stay exact.
+    for (const PingResult& r : results) {
+      BOOST_TEST(r.received == 3u);
+      for (const double rtt : r.rtt_seconds) BOOST_TEST(rtt == 0.001, boost::test_tools::tolerance(1e-9));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(batching_does_not_hold_a_request_past_the_deadline) {
+  // 1,000 destinations 10 us apart and a 5 ms deadline: the 500 requests due before it are
+  // sent (the last batch right before the deadline instead of 1 ms after its first is due).
+  options.count = 1;
+  options.deadline = 5ms;
+  addresses.clear();
+  for (int i = 0; i < 1000; ++i) addresses.push_back(fake::address(fmt::format("198.18.{}.{}", i / 250, 1 + i % 250)));
+  const auto results = run();
+  BOOST_TEST(v4.sent.size() == 500u);
+  BOOST_TEST((v4.sent.back().at < start + 5ms));
+}
+
+BOOST_AUTO_TEST_CASE(sockets_are_read_only_when_poll_reports_them_readable) {
+  options.count = 5;
+  addresses.clear();
+  for (int i = 0; i < 200; ++i) addresses.push_back(fake::address(fmt::format("198.18.0.{}", 1 + i)));
+  addresses.push_back(fake::address("fd00::2"));
+  answer_all(3ms);
+  const auto results = run();
+  for (const PingResult& r : results) BOOST_TEST(r.received == 5u);
+  // A short batch already showed the queue empty: no receive() follows it just to see
+  // EAGAIN (only a full one may be followed by an empty one), except the one drain per
+  // socket after the loop.
+  BOOST_TEST(v4.needless_receives <= 1u);
+  BOOST_TEST(v6.needless_receives <= 1u);
+  BOOST_TEST(v4.receive_calls > 0u);
 }
 
 BOOST_AUTO_TEST_CASE(family_without_socket_fails_its_sends) {

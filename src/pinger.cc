@@ -242,18 +242,22 @@ class Run {
         outgoing_[n] = {&destination.address, packet};
         ++n;
       }
-      // Send times are read right before the system call, as ping does.
-      const Timestamp t = clock_.now();
-      const std::size_t handled = socket->send(std::span(outgoing_.data(), n), std::span(errors_.data(), n));
-      for (std::size_t i = 0; i < handled; ++i) {
+      // One wake-up sends the whole batch, but each request is its own system call with its
+      // own send time, read right before it as ping does. One sendmmsg for the batch shared a
+      // single time: on loopback each send also runs the echo reply, so the 64th request left
+      // about 400 us after its time and its RTT read 140 us instead of 5 us. The batched call
+      // saved no measurable CPU (the per-packet kernel work dominates).
+      for (std::size_t i = 0; i < n; ++i) {
+        const Timestamp t = clock_.now();
+        const std::size_t handled = socket->send(std::span(&outgoing_[i], 1), std::span(&errors_[i], 1));
+        if (handled == 0) {
+          blocked_[slot] = true;  // send buffer full: wait for POLLOUT
+          return;
+        }
         record_send(first + i, t, errors_[i]);
         take_rate_token(now);
-      }
-      next_send_ += handled;
-      handled_this_turn += handled;
-      if (handled < n) {
-        blocked_[slot] = true;  // send buffer full: wait for POLLOUT
-        return;
+        ++next_send_;
+        ++handled_this_turn;
       }
     }
   }

@@ -177,30 +177,33 @@ void parse_stats_message(const nlmsghdr& nlh, std::vector<LinkStats>& links) {
   fill_counters(link, copy_stats<rtnl_link_stats64>(stats64));
 }
 
-// Names and state by ioctl, two per link: SIOCGIFNAME (ifindex -> name) and SIOCGIFFLAGS
-// (name -> flags). Both are answered by dev_ioctl() for a socket of any family whose own
-// ioctl handler passes them on (inet, unix, netlink and packet all do); AF_UNIX works with
-// no IPv4 in the kernel or no address in the namespace, and needs no privilege.
+// Names and state by ioctl, two per link: SIOCGIFNAME (ifindex -> name) and SIOCGIFFLAGS (name
+// -> flags). Both are answered by dev_ioctl() for a socket of any family whose own ioctl
+// handler passes them on (inet, unix, netlink and packet all do); AF_UNIX works with no IPv4 in
+// the kernel or no address in the namespace, and needs no privilege.
 //
-// oper_up: SIOCGIFFLAGS returns dev_get_flags() (net/core/dev.c), which clears IFF_RUNNING
-// and sets it again only when netif_running(dev) && netif_oper_up(dev), and netif_oper_up()
-// is operstate == IF_OPER_UP || operstate == IF_OPER_UNKNOWN. RTM_NEWLINK reports
-// IFLA_OPERSTATE as netif_running(dev) ? operstate : IF_OPER_DOWN with the same
-// dev_get_flags() in ifi_flags, so parse_link_dump()'s rule (IF_OPER_UP, or UNKNOWN with
-// IFF_UP and IFF_RUNNING) is true exactly when IFF_UP and IFF_RUNNING are both set here:
-// a running device has IFF_UP (__dev_open sets it, __dev_close clears it), and a device
-// that is not running has neither IFF_RUNNING here nor an operstate other than DOWN there.
+// oper_up: SIOCGIFFLAGS returns dev_get_flags() (net/core/dev.c; netif_get_flags() in recent
+// kernels), which clears IFF_RUNNING and sets it again only when netif_running(dev) &&
+// netif_oper_up(dev), and netif_oper_up() is operstate == IF_OPER_UP || operstate ==
+// IF_OPER_UNKNOWN. RTM_NEWLINK reports IFLA_OPERSTATE as netif_running(dev) ? operstate :
+// IF_OPER_DOWN with the same dev_get_flags() in ifi_flags, so parse_link_dump()'s rule
+// (IF_OPER_UP, or UNKNOWN with IFF_UP and IFF_RUNNING) is true exactly when IFF_UP and
+// IFF_RUNNING are both set here: a running device has IFF_UP (__dev_open sets it, __dev_close
+// clears it), and a device that is not running has neither IFF_RUNNING here nor an operstate
+// other than DOWN there.
 //
-// The ioctls are not atomic with the dump. A link deleted in between answers ENODEV (ENXIO
-// from some older paths) and is left out, as if deleted just before the dump; the counters
-// of the others are unaffected. A rename between the two ioctls makes SIOCGIFFLAGS miss the
-// old name: we then ask for the name again, which tells a rename from a deletion. Two links
-// swapping names between the two ioctls would give one link's flags to the other; telling
-// that apart would cost a third ioctl (SIOCGIFINDEX) per link for a race that needs two
-// renames within microseconds, so it is not done. The name reported is the one the link has
-// at the time of its ioctl, not at the time of the dump: counters belong to the ifindex,
-// which the kernel does not reuse while the link exists. (As root, SIOCGIFFLAGS for a name
-// that no longer exists makes dev_load() try request_module("netdev-<name>"), as ifconfig
+// The ioctls are not atomic with the dump. A link deleted in between answers ENODEV (or ENXIO,
+// which is what if_indextoname() turns it into; accepted too) and is left out, as if deleted
+// just before the dump; the counters of the others are unaffected. A rename between the two
+// ioctls makes SIOCGIFFLAGS miss the old name: we then ask for the name again, which tells a
+// rename from a deletion. Two links swapping names between the two ioctls would give one link's
+// flags to the other; telling that apart would cost a third ioctl (SIOCGIFINDEX) per link for a
+// race that needs two renames within microseconds, so it is not done. The name reported is the
+// one the link has at the time of its ioctl, not at the time of the dump: the counters belong
+// to the ifindex, which names one link for its lifetime; new links get the next free index
+// after the last one handed out (dev_new_index, dev_index_reserve), so a deleted link's index
+// comes back only once the namespace's counter has wrapped around. (As root, SIOCGIFFLAGS for a
+// name that no longer exists makes dev_load() try request_module("netdev-<name>"), as ifconfig
 // does; that only happens in these races.)
 constexpr unsigned kUpAndRunning = IFF_UP | IFF_RUNNING;
 

@@ -81,6 +81,9 @@ class FakeIcmpSocket final : public IcmpSocket {
   std::size_t needless_receives = 0;
   /// Called for every packet sent; returns 0 or an errno for a per-destination failure.
   std::function<int(const Sent&)> on_send;
+  /// Time the kernel spends on each packet sent (the clock moves on by it): on loopback a
+  /// send also runs the peer's echo reply. 0: sending takes no time.
+  std::chrono::nanoseconds send_cost{0};
 
   /// Queues a datagram that becomes readable at `at`. The kernel timestamp defaults to the
   /// wall clock at `at`; pass one explicitly to model a reply that sat in the queue.
@@ -106,6 +109,7 @@ class FakeIcmpSocket final : public IcmpSocket {
              std::vector<std::byte>(packets[i].bytes.begin(), packets[i].bytes.end())};
       errors[i] = on_send ? on_send(s) : 0;
       sent.push_back(std::move(s));
+      clock_.mono += send_cost;
     }
     return packets.size();
   }

@@ -8,7 +8,7 @@
 # else it names the missing packages and the command to install them, and fails.
 set -eu
 build="g++ make pkg-config libfmt-dev libcxxopts-dev libboost-test-dev libmnl-dev libtomlplusplus-dev"
-test="$build iproute2 fping prometheus prometheus-node-exporter mandoc procps util-linux curl \
+test="$build build-essential iproute2 fping prometheus prometheus-node-exporter mandoc procps util-linux curl \
       valgrind debhelper systemd libcap2-bin python3 strace lintian bsdextrautils"
 fuzz="$test clang libclang-rt-14-dev"
 case "${1:-build}" in

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Runs every test of netprom and prints, as its last line, "N passed, N failed[, N skipped]".
 #   tests/run.sh BUILD_DIR [PATTERN]
-# Unit tests: BUILD_DIR/run_tests and the sanitizer build BUILD_DIR/asan/run_tests (Boost.Test;
-# each test case counts once per build). Shell tests: tests/{cli,netns,e2e,ops}/*.sh, one behaviour
+# Unit tests: the sanitizer build BUILD_DIR/asan/run_tests, and BUILD_DIR/run_tests when it
+# exists (Boost.Test; each test case counts once per build). Shell tests: tests/{cli,netns,e2e,ops}/*.sh, one behaviour
 # each; exit 0 = pass, 77 = skipped (with its reason on the last line of its output), else fail.
 set -u
 build=${1:-build}
@@ -34,7 +34,9 @@ run_boost() {  # $1 = label, $2 = runner
 }
 
 if [ -z "$pattern" ]; then
-  run_boost unit "$build/run_tests"
+  # make test builds the unit tests with ASan+UBSan only; a normal-build runner is run too when
+  # it is there (make test-unit builds it).
+  [ -x "$build/run_tests" ] && run_boost unit "$build/run_tests"
   run_boost unit-asan "$build/asan/run_tests"
 fi
 

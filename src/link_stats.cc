@@ -194,51 +194,83 @@ void parse_stats_message(const nlmsghdr& nlh, std::vector<LinkStats>& links) {
 //
 // The ioctls are not atomic with the dump. A link deleted in between answers ENODEV (or ENXIO,
 // which is what if_indextoname() turns it into; accepted too) and is left out, as if deleted
-// just before the dump; the counters of the others are unaffected. A rename between the two
-// ioctls makes SIOCGIFFLAGS miss the old name: we then ask for the name again, which tells a
-// rename from a deletion. Two links swapping names between the two ioctls would give one link's
-// flags to the other; telling that apart would cost a third ioctl (SIOCGIFINDEX) per link for a
-// race that needs two renames within microseconds, so it is not done. The name reported is the
-// one the link has at the time of its ioctl, not at the time of the dump: the counters belong
-// to the ifindex, which names one link for its lifetime; new links get the next free index
-// after the last one handed out (dev_new_index, dev_index_reserve), so a deleted link's index
-// comes back only once the namespace's counter has wrapped around. (As root, SIOCGIFFLAGS for a
-// name that no longer exists makes dev_load() try request_module("netdev-<name>"), as ifconfig
-// does; that only happens in these races.)
+// just before the dump; the counters of the others are unaffected. A link renamed between the
+// two ioctls makes SIOCGIFFLAGS miss: the old name is gone, and the new one may not be
+// findable yet either, because dev_change_name() writes the new name, then takes the name out
+// of the lookup table for an RCU grace period (synchronize_net) before putting it back, so
+// asking again by ioctl can miss any number of times. For such a link (and one deleted after
+// its SIOCGIFNAME) we ask the kernel by ifindex instead, with an RTM_GETLINK request for that
+// one link: its reply has the name and the state taken together, or ENODEV if the link has
+// really gone. Two links swapping names between the two ioctls would give one link's flags
+// to the other; telling that apart would cost a third ioctl (SIOCGIFINDEX) per link for a race
+// that needs two renames within microseconds, so it is not done. The name reported is the one
+// the link has at the time of its ioctl, not at the time of the dump: the counters belong to
+// the ifindex, which names one link for its lifetime; new links get the next free index after
+// the last one handed out (dev_new_index, dev_index_reserve), so a deleted link's index comes
+// back only once the namespace's counter has wrapped around. (As root, SIOCGIFFLAGS for a name
+// that does not exist makes dev_load() try request_module("netdev-<name>"), as ifconfig does;
+// that only happens in these races.)
 constexpr unsigned kUpAndRunning = IFF_UP | IFF_RUNNING;
 
 bool is_gone(int error) { return error == ENODEV || error == ENXIO; }
 
+// Name and state of one link from an RTM_GETLINK request for its ifindex (not a dump: one
+// RTM_NEWLINK in reply, or NLMSG_ERROR). Returns false when the kernel says it has gone.
+bool read_one_link(NetlinkSocket& socket, LinkStats& link) {
+  struct {
+    nlmsghdr header;
+    ifinfomsg link;
+  } request{};
+  request.header.nlmsg_len = sizeof request;
+  request.header.nlmsg_type = RTM_GETLINK;
+  request.header.nlmsg_flags = NLM_F_REQUEST;
+  request.header.nlmsg_seq = socket.next_seq();
+  request.header.nlmsg_pid = socket.portid();
+  request.link.ifi_family = AF_UNSPEC;
+  request.link.ifi_index = static_cast<int>(link.index);
+  socket.send(std::as_bytes(std::span(&request, 1)));
+  std::vector<LinkStats> found;
+  try {
+    parse_link_dump(socket.receive(), request.header.nlmsg_seq, socket.portid(), found);
+  } catch (const std::system_error& error) {
+    if (is_gone(error.code().value())) return false;
+    throw;
+  }
+  if (found.size() != 1 || found[0].index != link.index)
+    throw fmt::system_error(EBADMSG, "cannot read link {}: {} links in the reply", link.index,
+                            found.size());
+  link.name = std::move(found[0].name);
+  link.oper_up = found[0].oper_up;
+  return true;
+}
+
 // Fills link.name and link.oper_up; returns false when the link no longer exists.
-bool read_name_and_flags(int fd, LinkStats& link) {
-  for (int attempt = 1;; ++attempt) {
-    ifreq request{};
-    request.ifr_ifindex = static_cast<int>(link.index);
-    if (::ioctl(fd, SIOCGIFNAME, &request) != 0) {
-      if (is_gone(errno)) return false;
-      throw fmt::system_error(errno, "cannot read interface name of link {}", link.index);
-    }
-    // The kernel copies a NUL-terminated name of at most IFNAMSIZ - 1 bytes; strnlen keeps
-    // us inside the array whatever it holds.
-    link.name.assign(request.ifr_name, ::strnlen(request.ifr_name, sizeof request.ifr_name));
-    if (::ioctl(fd, SIOCGIFFLAGS, &request) == 0) {
-      link.oper_up = (static_cast<unsigned short>(request.ifr_flags) & kUpAndRunning) == kUpAndRunning;
-      return true;
-    }
+bool read_name_and_flags(int fd, NetlinkSocket& socket, LinkStats& link) {
+  ifreq request{};
+  request.ifr_ifindex = static_cast<int>(link.index);
+  if (::ioctl(fd, SIOCGIFNAME, &request) != 0) {
+    if (is_gone(errno)) return false;
+    throw fmt::system_error(errno, "cannot read interface name of link {}", link.index);
+  }
+  if (::ioctl(fd, SIOCGIFFLAGS, &request) != 0) {
     if (!is_gone(errno))
       throw fmt::system_error(errno, "cannot read interface flags of link {} ({})", link.index,
-                              link.name);
-    if (attempt == kMaxDumpAttempts)
-      throw fmt::system_error(EAGAIN, "cannot read interface flags of link {}: renamed {} times in a row",
-                              link.index, kMaxDumpAttempts);
+                              std::string_view(request.ifr_name,
+                                               ::strnlen(request.ifr_name, sizeof request.ifr_name)));
+    return read_one_link(socket, link);  // renamed or deleted since SIOCGIFNAME
   }
+  // The kernel copies a NUL-terminated name of at most IFNAMSIZ - 1 bytes, and SIOCGIFFLAGS
+  // leaves it in place; strnlen keeps us inside the array whatever it holds.
+  link.name.assign(request.ifr_name, ::strnlen(request.ifr_name, sizeof request.ifr_name));
+  link.oper_up = (static_cast<unsigned short>(request.ifr_flags) & kUpAndRunning) == kUpAndRunning;
+  return true;
 }
 
 // Names every link in place and drops the ones that have gone since the dump.
-void read_names_and_flags(std::vector<LinkStats>& links) {
+void read_names_and_flags(NetlinkSocket& socket, std::vector<LinkStats>& links) {
   UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!fd) throw fmt::system_error(errno, "cannot open socket for interface ioctls");
-  std::erase_if(links, [&fd](LinkStats& link) { return !read_name_and_flags(fd.get(), link); });
+  std::erase_if(links, [&](LinkStats& link) { return !read_name_and_flags(fd.get(), socket, link); });
 }
 
 }  // namespace
@@ -293,7 +325,7 @@ std::vector<LinkStats> dump_link_counters(NetlinkSocket& socket) {
 
 std::vector<LinkStats> read_link_stats_from_stats_dump(NetlinkSocket& socket) {
   std::vector<LinkStats> links = dump_link_counters(socket);
-  read_names_and_flags(links);
+  read_names_and_flags(socket, links);
   return links;
 }
 
@@ -338,7 +370,7 @@ std::vector<LinkStats> read_link_stats(NetlinkSocket& socket) {
     if (!stats_dump_unsupported(error.code().value())) throw;
     return read_link_stats_from_link_dump(socket);
   }
-  read_names_and_flags(links);
+  read_names_and_flags(socket, links);
   return links;
 }
 

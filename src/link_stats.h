@@ -82,11 +82,12 @@ std::vector<LinkStats> read_link_stats(NetlinkSocket& socket);
 /// alone (about 230 bytes per link instead of the 1.5 KB of an RTM_GETLINK message), then the
 /// name (SIOCGIFNAME by ifindex) and flags (SIOCGIFFLAGS by name) of each link by ioctl on one
 /// AF_UNIX datagram socket; oper_up is IFF_UP and IFF_RUNNING, which is the same fact as
-/// parse_link_dump()'s operstate rule (see link_stats.cc). A link that disappears between
-/// the dump and its ioctls is left out, as if it had gone before the dump. Retries an
+/// parse_link_dump()'s operstate rule (see link_stats.cc). A link renamed between its two
+/// ioctls is asked for by ifindex with a one-link RTM_GETLINK request; a link that has
+/// disappeared since the dump is left out, as if it had gone before the dump. Retries an
 /// interrupted dump like run_dump(). Throws std::system_error: the dump's errors ("cannot
-/// dump link statistics: ..."; stats_dump_unsupported() tells which mean "no RTM_GETSTATS")
-/// or an ioctl's ("cannot read interface ...").
+/// dump link statistics: ..."; stats_dump_unsupported() tells which mean "no RTM_GETSTATS"),
+/// an ioctl's ("cannot read interface ...") or the one-link request's ("cannot dump links: ...").
 std::vector<LinkStats> read_link_stats_from_stats_dump(NetlinkSocket& socket);
 
 /// The fallback: one RTM_GETLINK dump (parse_link_dump()), retried when interrupted.

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: MIT
 # Links created, renamed and deleted while netprom reads them: the counters come from one
 # RTM_GETSTATS dump and the names and flags from ioctls afterwards, so a link can vanish or be
-# renamed in between. netprom must still succeed every time, never report a device twice, and
-# always report the links that stay (lo and a fixed veth pair), with their names and state.
+# renamed in between. Each run must either succeed, with no device twice, every device complete
+# and the links that stay (lo and a fixed veth pair) there and up, or fail only with the
+# documented "interrupted by changes 5 times in a row" (run_dump retries an NLM_F_DUMP_INTR
+# dump that often; a slow build such as ASan's can meet a change in every attempt). Most
+# runs must succeed; the loop pauses between batches so that they can.
 set -eu
 
 if [ "$(id -u)" -ne 0 ]; then echo "skipped: needs root"; exit 77; fi
@@ -39,16 +42,24 @@ ip -n "$ns" link set stay1 up
 { for i in $(seq 200); do echo "link del r$i"; done; } >"$tmp/del"
 (
   while [ ! -e "$tmp/stop" ]; do
-    ip -n "$ns" -batch "$tmp/add" && ip -n "$ns" -batch "$tmp/rename" && ip -n "$ns" -batch "$tmp/del"
+    ip -n "$ns" -batch "$tmp/add"; sleep 0.05
+    ip -n "$ns" -batch "$tmp/rename"; sleep 0.05
+    ip -n "$ns" -batch "$tmp/del"; sleep 0.05
   done
 ) >/dev/null 2>&1 &
 churn_pid=$!
 
-runs=40
+runs=60 ok=0 interrupted=0 seen=0
+interrupted_error='netprom: error: interfaces: cannot dump link statistics: interrupted by changes 5 times in a row: Resource temporarily unavailable'
 for run in $(seq "$runs"); do
   rc=0
   ip netns exec "$ns" "$NETPROM" --config /dev/null --no-ping -o - >"$tmp/out" 2>"$tmp/err" || rc=$?
-  if [ "$rc" -ne 0 ]; then echo "run $run: exit $rc"; cat "$tmp/err"; exit 1; fi
+  if [ "$rc" -eq 1 ] && [ "$(cat "$tmp/err")" = "$interrupted_error" ]; then
+    interrupted=$((interrupted + 1))
+    continue
+  fi
+  if [ "$rc" -ne 0 ] || [ -s "$tmp/err" ]; then echo "run $run: exit $rc"; cat "$tmp/err"; exit 1; fi
+  ok=$((ok + 1))
   grep '^netprom_network_up{' "$tmp/out" >"$tmp/up" || true
   dups=$(sed 's/} .*//' "$tmp/up" | sort | uniq -d)
   if [ -n "$dups" ]; then echo "run $run: devices reported twice: $dups"; exit 1; fi
@@ -60,7 +71,8 @@ for run in $(seq "$runs"); do
   n_up=$(wc -l <"$tmp/up")
   n_bytes=$(grep -c '^netprom_network_receive_bytes_total{' "$tmp/out" || true)
   if [ "$n_up" -ne "$n_bytes" ]; then echo "run $run: $n_up up samples, $n_bytes byte counters"; exit 1; fi
-  seen=${seen:-0}; [ "$n_up" -gt 3 ] && seen=$((seen + 1))
+  [ "$n_up" -gt 3 ] && seen=$((seen + 1))
 done
 stop_churn
-echo "$runs runs during churn: all succeeded; $seen of them saw short-lived links"
+echo "$runs runs during churn: $ok succeeded ($seen of them with short-lived links), $interrupted interrupted 5 times"
+if [ "$ok" -lt $((runs / 2)) ]; then echo "fewer than half of the runs succeeded"; exit 1; fi

@@ -53,58 +53,57 @@ std::string format_value(double value) {
 }
 
 void ExpositionWriter::family(std::string_view name, std::string_view help, MetricType type) {
-  pending_header_.clear();
-  fmt::format_to(std::back_inserter(pending_header_), "# HELP {} ", name);
+  pending_header_.assign("# HELP ").append(name).push_back(' ');
   append_escaped(pending_header_, help, false);  // HELP escapes only backslash and newline
-  fmt::format_to(std::back_inserter(pending_header_), "\n# TYPE {} {}\n", name, type_word(type));
+  pending_header_.append("\n# TYPE ").append(name).append(" ").append(type_word(type)).push_back('\n');
 }
 
-void ExpositionWriter::name_and_labels(std::string_view name, std::string_view labels, std::string_view extra) {
+void ExpositionWriter::line(std::string_view name, std::string_view labels, std::string_view extra,
+                            std::string_view value) {
   if (!pending_header_.empty()) {
     buffer_.append(pending_header_);
     pending_header_.clear();
   }
-  buffer_.append(name);
-  if (!labels.empty() || !extra.empty()) {
-    buffer_.push_back('{');
-    buffer_.append(labels);
-    if (!labels.empty() && !extra.empty()) buffer_.push_back(',');
-    buffer_.append(extra);
-    buffer_.push_back('}');
-  }
-  buffer_.push_back(' ');
-}
-
-void ExpositionWriter::end_line() {
-  buffer_.push_back('\n');
+  // One resize and straight copies: this runs for every sample (34,000 for 2,000 interfaces),
+  // and a chain of appends cost three times as many instructions.
+  const bool braces = !labels.empty() || !extra.empty();
+  const bool comma = !labels.empty() && !extra.empty();
+  const std::size_t at = buffer_.size();
+  buffer_.resize(at + name.size() + labels.size() + extra.size() + value.size() + (braces ? 2 : 0) + comma + 2);
+  char* out = buffer_.data() + at;
+  auto put = [&out](std::string_view text) { out = std::copy(text.begin(), text.end(), out); };
+  put(name);
+  if (braces) *out++ = '{';
+  put(labels);
+  if (comma) *out++ = ',';
+  put(extra);
+  if (braces) *out++ = '}';
+  *out++ = ' ';
+  put(value);
+  *out = '\n';
   if (sink_ && buffer_.size() >= kChunk) {
-    sink_(std::string_view(buffer_.data(), buffer_.size()));
+    sink_(buffer_);
     buffer_.clear();
   }
 }
 
 void ExpositionWriter::finish() {
-  if (sink_ && buffer_.size() > 0) {
-    sink_(std::string_view(buffer_.data(), buffer_.size()));
+  if (sink_ && !buffer_.empty()) {
+    sink_(buffer_);
     buffer_.clear();
   }
 }
 
 void ExpositionWriter::sample(std::string_view name, std::string_view labels, double value, std::string_view extra) {
-  name_and_labels(name, labels, extra);
-  if (std::isnan(value) || std::isinf(value))
-    buffer_.append(format_value(value));
-  else
-    fmt::format_to(std::back_inserter(buffer_), "{}", value);
-  end_line();
+  if (std::isnan(value) || std::isinf(value)) return line(name, labels, extra, format_value(value));
+  char digits[32];  // shortest round-trip of a double: at most 24 characters
+  line(name, labels, extra, std::string_view(digits, fmt::format_to_n(digits, sizeof digits, "{}", value).out));
 }
 
 void ExpositionWriter::sample(std::string_view name, std::string_view labels, std::uint64_t value,
                               std::string_view extra) {
-  name_and_labels(name, labels, extra);
   fmt::format_int digits(value);
-  buffer_.append(std::string_view(digits.data(), digits.size()));
-  end_line();
+  line(name, labels, extra, std::string_view(digits.data(), digits.size()));
 }
 
 }  // namespace netprom

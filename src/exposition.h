@@ -41,7 +41,7 @@ class ExpositionWriter {
   ExpositionWriter() = default;
   /// Streams: hands the text to `sink` whenever kChunk bytes are ready, so memory stays flat
   /// however many destinations there are. Call finish() at the end.
-  explicit ExpositionWriter(Sink sink) : sink_(std::move(sink)) {}
+  explicit ExpositionWriter(Sink sink) : sink_(std::move(sink)) { buffer_.reserve(kChunk + 1024); }
   /// Hands the rest to the sink (no-op without one).
   void finish();
 
@@ -54,13 +54,13 @@ class ExpositionWriter {
   /// Same for counters and other integers: printed exactly.
   void sample(std::string_view name, std::string_view labels, std::uint64_t value, std::string_view extra = {});
   /// The text so far (without a sink: all of it); ends in a newline once anything was written.
-  std::string_view text() const { return {buffer_.data(), buffer_.size()}; }
+  std::string_view text() const { return buffer_; }
 
  private:
-  void name_and_labels(std::string_view name, std::string_view labels, std::string_view extra);
-  void end_line();
+  /// Writes `name{labels,extra} value\n` (the family's header first, if pending).
+  void line(std::string_view name, std::string_view labels, std::string_view extra, std::string_view value);
   Sink sink_;
-  fmt::memory_buffer buffer_;
+  std::string buffer_;
   std::string pending_header_;  ///< HELP and TYPE of the current family until its first sample
 };
 

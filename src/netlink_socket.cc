@@ -9,7 +9,9 @@
 
 #include <cerrno>
 #include <climits>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -213,6 +215,9 @@ void run_dump(NetlinkSocket& socket, std::span<std::byte> request, std::string_v
       throw fmt::system_error(EAGAIN, "cannot dump {}: interrupted by changes {} times in a row",
                               what, kMaxDumpAttempts);
     restart();
+    // A burst of changes (containers starting) interrupts dumps back to back; a short, growing
+    // pause lets it pass instead of failing the collector: 1, 2, 4, ... ms, 127 ms in all.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 << (attempt - 1)));
   }
 }
 

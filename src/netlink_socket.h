@@ -13,8 +13,9 @@ struct nlmsghdr;
 
 namespace netprom {
 
-/// A dump is redone at most this many times when the kernel flags it NLM_F_DUMP_INTR.
-inline constexpr int kMaxDumpAttempts = 5;
+/// A dump is redone at most this many times when the kernel flags it NLM_F_DUMP_INTR, with a
+/// pause of 1, 2, 4, ... ms before each retry.
+inline constexpr int kMaxDumpAttempts = 8;
 
 /// What one reply datagram of a dump said about the dump as a whole.
 struct DumpStatus {

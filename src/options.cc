@@ -20,6 +20,8 @@ namespace {
 // The payload carries a per-run nonce and a request index (icmp_packet.h).
 constexpr double kMinPayload = kMinPayloadSize;
 constexpr double kMaxPayload = kMaxPayloadSize;
+constexpr std::size_t kMaxRegex = 1024;
+constexpr std::ptrdiff_t kMaxRegexGroups = 100;
 
 template <typename T>
 T get(const OptionValue& v) {
@@ -148,6 +150,11 @@ void check_text(const OptionDef& def, const std::string& text) {
                                            IFNAMSIZ - 1, text));
       break;
     case ValueKind::regex:
+      // std::regex compiles by recursion: 50,000 nested groups overflow the stack. Interface
+      // patterns are short; bound them well below any depth that could.
+      if (text.size() > kMaxRegex || std::count(text.begin(), text.end(), '(') > kMaxRegexGroups)
+        throw OptionValueError(fmt::format("is longer than {} bytes or {} groups; interface patterns need far less",
+                                           kMaxRegex, kMaxRegexGroups));
       try {
         std::regex re(text, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {

@@ -130,6 +130,10 @@ BOOST_AUTO_TEST_CASE(out_of_range_numbers_are_errors) {
   BOOST_TEST(config_error("format = \"json\"\n") == "n.toml:1:10: format must be one of prom|table, got 'json'");
   BOOST_TEST(config_error("source = \"host.example\"\n") ==
              "n.toml:1:10: source must be an IPv4 or IPv6 address, got 'host.example'");
+  BOOST_TEST(config_error("interface_include = \"" + std::string(101, '(') + std::string(101, ')') + "\"\n") ==
+             "n.toml:1:21: interface_include is longer than 1024 bytes or 100 groups; interface patterns need far less");
+  BOOST_TEST(config_error("interface_exclude = \"" + std::string(1025, 'a') + "\"\n") ==
+             "n.toml:1:21: interface_exclude is longer than 1024 bytes or 100 groups; interface patterns need far less");
   BOOST_TEST(config_error("interface_include = \"(\"\n").starts_with(
       "n.toml:1:21: interface_include is not a valid regular expression: '(':"));
 }

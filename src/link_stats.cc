@@ -300,25 +300,10 @@ namespace {
 std::vector<LinkStats> dump_link_counters(NetlinkSocket& socket) {
   // AF_UNSPEC and ifindex 0 with NLM_F_DUMP: every link. Strict checking (NetlinkSocket
   // turns it on) wants the pads and the ifindex zero, and a filter mask with known bits only.
-  struct {
-    nlmsghdr header;
-    if_stats_msg stats;
-  } request{};
-  request.header.nlmsg_len = sizeof request;
-  request.header.nlmsg_type = RTM_GETSTATS;
-  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  request.stats.family = AF_UNSPEC;
-  request.stats.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
-  static_assert(sizeof request == NLMSG_LENGTH(sizeof(if_stats_msg)));
-
-  std::vector<LinkStats> links;
-  run_dump(
-      socket, std::as_writable_bytes(std::span(&request, 1)), "link statistics",
-      [&links](std::span<const std::byte> datagram, std::uint32_t seq, std::uint32_t portid) {
-        return parse_stats_dump(datagram, seq, portid, links);
-      },
-      [&links] { links.clear(); });
-  return links;
+  if_stats_msg request{};
+  request.family = AF_UNSPEC;
+  request.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
+  return dump_all(socket, RTM_GETSTATS, request, "link statistics", parse_stats_dump);
 }
 
 }  // namespace
@@ -333,24 +318,9 @@ std::vector<LinkStats> read_link_stats_from_link_dump(NetlinkSocket& socket) {
   // AF_UNSPEC dumps every link. No IFLA_EXT_MASK: its default (0) keeps the counters
   // (RTEXT_FILTER_SKIP_STATS unset) and leaves out the per-VF blocks (RTEXT_FILTER_VF unset),
   // which can be kilobytes per SR-IOV device.
-  struct {
-    nlmsghdr header;
-    ifinfomsg link;
-  } request{};
-  request.header.nlmsg_len = sizeof request;
-  request.header.nlmsg_type = RTM_GETLINK;
-  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  request.link.ifi_family = AF_UNSPEC;
-  static_assert(sizeof request == NLMSG_LENGTH(sizeof(ifinfomsg)));
-
-  std::vector<LinkStats> links;
-  run_dump(
-      socket, std::as_writable_bytes(std::span(&request, 1)), "links",
-      [&links](std::span<const std::byte> datagram, std::uint32_t seq, std::uint32_t portid) {
-        return parse_link_dump(datagram, seq, portid, links);
-      },
-      [&links] { links.clear(); });
-  return links;
+  ifinfomsg request{};
+  request.ifi_family = AF_UNSPEC;
+  return dump_all(socket, RTM_GETLINK, request, "links", parse_link_dump);
 }
 
 std::vector<LinkStats> read_link_stats(NetlinkSocket& socket) {

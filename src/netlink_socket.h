@@ -8,8 +8,10 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
-struct nlmsghdr;
+#include <linux/netlink.h>
+
 
 namespace netprom {
 
@@ -76,5 +78,31 @@ void run_dump(NetlinkSocket& socket, std::span<std::byte> request, std::string_v
               const std::function<DumpStatus(std::span<const std::byte> datagram,
                                              std::uint32_t seq, std::uint32_t portid)>& parse,
               const std::function<void()>& restart);
+
+/// Runs a complete NLM_F_DUMP request of `type` whose body (ifinfomsg, rtmsg, if_stats_msg)
+/// is `body`, and collects what `parse` (one of the pure parse_*_dump functions) appends for
+/// each reply datagram; an interrupted dump starts again from an empty vector (run_dump).
+template <typename Body, typename Result>
+std::vector<Result> dump_all(NetlinkSocket& socket, std::uint16_t type, const Body& body, std::string_view what,
+                             DumpStatus (*parse)(std::span<const std::byte> datagram, std::uint32_t seq,
+                                                 std::uint32_t portid, std::vector<Result>& out)) {
+  struct {
+    nlmsghdr header;
+    Body body;
+  } request{};
+  static_assert(sizeof request == NLMSG_LENGTH(sizeof(Body)), "no padding between header and body");
+  request.header.nlmsg_len = sizeof request;
+  request.header.nlmsg_type = type;
+  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  request.body = body;
+  std::vector<Result> out;
+  run_dump(
+      socket, std::as_writable_bytes(std::span(&request, 1)), what,
+      [&out, parse](std::span<const std::byte> datagram, std::uint32_t seq, std::uint32_t portid) {
+        return parse(datagram, seq, portid, out);
+      },
+      [&out] { out.clear(); });
+  return out;
+}
 
 }  // namespace netprom

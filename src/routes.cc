@@ -127,25 +127,10 @@ void parse_route_message(const nlmsghdr& nlh, std::vector<Gateway>& gateways) {
 // makes the kernel dump only the main table; without it the kernel ignores the field and
 // parse_route_dump() filters.
 std::vector<Gateway> dump_gateways(NetlinkSocket& socket, unsigned char family) {
-  struct {
-    nlmsghdr header;
-    rtmsg route;
-  } request{};
-  request.header.nlmsg_len = sizeof request;
-  request.header.nlmsg_type = RTM_GETROUTE;
-  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  request.route.rtm_family = family;
-  request.route.rtm_table = RT_TABLE_MAIN;
-  static_assert(sizeof request == NLMSG_LENGTH(sizeof(rtmsg)));
-
-  std::vector<Gateway> gateways;
-  run_dump(
-      socket, std::as_writable_bytes(std::span(&request, 1)), "routes",
-      [&gateways](std::span<const std::byte> datagram, std::uint32_t seq, std::uint32_t portid) {
-        return parse_route_dump(datagram, seq, portid, gateways);
-      },
-      [&gateways] { gateways.clear(); });
-  return gateways;
+  rtmsg request{};
+  request.rtm_family = family;
+  request.rtm_table = RT_TABLE_MAIN;
+  return dump_all(socket, RTM_GETROUTE, request, "routes", parse_route_dump);
 }
 
 }  // namespace

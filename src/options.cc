@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <regex>
 
@@ -22,6 +23,34 @@ constexpr double kMinPayload = kMinPayloadSize;
 constexpr double kMaxPayload = kMaxPayloadSize;
 constexpr std::size_t kMaxRegex = 1024;
 constexpr std::ptrdiff_t kMaxRegexGroups = 100;
+constexpr double kMaxRegexRepetition = 4096;
+
+// The product of every {n} / {n,m} / {n,} count in a pattern (each at least 1): an upper bound
+// on how much std::regex unrolls, as if every repetition were nested in the others.
+double repetition_product(std::string_view pattern) {
+  double product = 1;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;  // an escaped '{' is a literal
+      continue;
+    }
+    if (pattern[i] != '{') continue;
+    double largest = 1, number = 0;
+    bool digits = false;
+    std::size_t j = i + 1;
+    for (; j < pattern.size() && (std::isdigit(static_cast<unsigned char>(pattern[j])) || pattern[j] == ','); ++j) {
+      if (pattern[j] == ',') {
+        largest = std::max(largest, number + 1);  // {n,} unrolls n copies and a loop
+        number = 0;
+        continue;
+      }
+      number = std::min(number * 10 + (pattern[j] - '0'), 1e9);
+      digits = true;
+    }
+    if (digits && j < pattern.size() && pattern[j] == '}') product *= std::max(largest, number);
+  }
+  return product;
+}
 
 template <typename T>
 T get(const OptionValue& v) {
@@ -155,6 +184,12 @@ void check_text(const OptionDef& def, const std::string& text) {
       if (text.size() > kMaxRegex || std::count(text.begin(), text.end(), '(') > kMaxRegexGroups)
         throw OptionValueError(fmt::format("is longer than {} bytes or {} groups; interface patterns need far less",
                                            kMaxRegex, kMaxRegexGroups));
+      // Counted repetition is unrolled into the automaton: "a{40000}" alone takes seconds to
+      // compile and nests multiply. Interface names have at most 15 bytes, so bound the product.
+      if (repetition_product(text) > kMaxRegexRepetition)
+        throw OptionValueError(fmt::format("repeats too much (counts in {{}} multiply to over {}); "
+                                           "interface names have at most 15 bytes",
+                                           kMaxRegexRepetition));
       try {
         std::regex re(text, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {

@@ -132,6 +132,13 @@ BOOST_AUTO_TEST_CASE(out_of_range_numbers_are_errors) {
              "n.toml:1:10: source must be an IPv4 or IPv6 address, got 'host.example'");
   BOOST_TEST(config_error("interface_include = \"" + std::string(101, '(') + std::string(101, ')') + "\"\n") ==
              "n.toml:1:21: interface_include is longer than 1024 bytes or 100 groups; interface patterns need far less");
+  BOOST_TEST(config_error("interface_include = \"eth{40000}\"\n") ==
+             "n.toml:1:21: interface_include repeats too much (counts in {} multiply to over 4096); "
+             "interface names have at most 15 bytes");
+  BOOST_TEST(config_error("interface_include = \"(a{20}){20}(b{1,20}){20,}\"\n") ==
+             "n.toml:1:21: interface_include repeats too much (counts in {} multiply to over 4096); "
+             "interface names have at most 15 bytes");
+  BOOST_TEST(config_error("interface_include = \"veth[0-9a-f]{1,8}|eth\\\\{99999}\"\n") == "");
   BOOST_TEST(config_error("interface_exclude = \"" + std::string(1025, 'a') + "\"\n") ==
              "n.toml:1:21: interface_exclude is longer than 1024 bytes or 100 groups; interface patterns need far less");
   BOOST_TEST(config_error("interface_include = \"(\"\n").starts_with(

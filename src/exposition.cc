@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "exposition.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <iterator>
 
 namespace netprom {
@@ -60,18 +62,24 @@ void ExpositionWriter::family(std::string_view name, std::string_view help, Metr
 
 void ExpositionWriter::line(std::string_view name, std::string_view labels, std::string_view extra,
                             std::string_view value) {
-  if (!pending_header_.empty()) {
-    buffer_.append(pending_header_);
-    pending_header_.clear();
-  }
-  // One resize and straight copies: this runs for every sample (34,000 for 2,000 interfaces),
-  // and a chain of appends cost three times as many instructions.
+  // One size check and straight copies into room made once: this runs for every sample
+  // (34,000 for 2,000 interfaces), and appends to a std::string (a resize that zero-fills,
+  // then copies) cost twice as many instructions.
   const bool braces = !labels.empty() || !extra.empty();
   const bool comma = !labels.empty() && !extra.empty();
-  const std::size_t at = buffer_.size();
-  buffer_.resize(at + name.size() + labels.size() + extra.size() + value.size() + (braces ? 2 : 0) + comma + 2);
-  char* out = buffer_.data() + at;
-  auto put = [&out](std::string_view text) { out = std::copy(text.begin(), text.end(), out); };
+  const std::size_t bytes = pending_header_.size() + name.size() + labels.size() + extra.size() + value.size() +
+                            (braces ? 2 : 0) + comma + 2;
+  if (used_ + bytes > buffer_.size()) buffer_.resize(std::max(2 * buffer_.size(), used_ + bytes));
+  char* out = buffer_.data() + used_;
+  auto put = [&out](std::string_view text) {
+    if (text.empty()) return;  // an empty view may hold a null pointer, which memcpy must not get
+    std::memcpy(out, text.data(), text.size());
+    out += text.size();
+  };
+  if (!pending_header_.empty()) {
+    put(pending_header_);
+    pending_header_.clear();
+  }
   put(name);
   if (braces) *out++ = '{';
   put(labels);
@@ -80,17 +88,18 @@ void ExpositionWriter::line(std::string_view name, std::string_view labels, std:
   if (braces) *out++ = '}';
   *out++ = ' ';
   put(value);
-  *out = '\n';
-  if (sink_ && buffer_.size() >= kChunk) {
-    sink_(buffer_);
-    buffer_.clear();
+  *out++ = '\n';
+  used_ = static_cast<std::size_t>(out - buffer_.data());
+  if (sink_ && used_ >= kChunk) {
+    sink_(text());
+    used_ = 0;
   }
 }
 
 void ExpositionWriter::finish() {
-  if (sink_ && !buffer_.empty()) {
-    sink_(buffer_);
-    buffer_.clear();
+  if (sink_ && used_ > 0) {
+    sink_(text());
+    used_ = 0;
   }
 }
 

@@ -41,7 +41,7 @@ class ExpositionWriter {
   ExpositionWriter() = default;
   /// Streams: hands the text to `sink` whenever kChunk bytes are ready, so memory stays flat
   /// however many destinations there are. Call finish() at the end.
-  explicit ExpositionWriter(Sink sink) : sink_(std::move(sink)) { buffer_.reserve(kChunk + 1024); }
+  explicit ExpositionWriter(Sink sink) : sink_(std::move(sink)), buffer_(kChunk + 1024, '\0') {}
   /// Hands the rest to the sink (no-op without one).
   void finish();
 
@@ -54,13 +54,14 @@ class ExpositionWriter {
   /// Same for counters and other integers: printed exactly.
   void sample(std::string_view name, std::string_view labels, std::uint64_t value, std::string_view extra = {});
   /// The text so far (without a sink: all of it); ends in a newline once anything was written.
-  std::string_view text() const { return buffer_; }
+  std::string_view text() const { return {buffer_.data(), used_}; }
 
  private:
   /// Writes `name{labels,extra} value\n` (the family's header first, if pending).
   void line(std::string_view name, std::string_view labels, std::string_view extra, std::string_view value);
   Sink sink_;
-  std::string buffer_;
+  std::string buffer_;      ///< the text is its first used_ bytes; its size is the room made so far
+  std::size_t used_ = 0;
   std::string pending_header_;  ///< HELP and TYPE of the current family until its first sample
 };
 

@@ -80,12 +80,13 @@ void run_dump(NetlinkSocket& socket, std::span<std::byte> request, std::string_v
               const std::function<void()>& restart);
 
 /// Runs a complete NLM_F_DUMP request of `type` whose body (ifinfomsg, rtmsg, if_stats_msg)
-/// is `body`, and collects what `parse` (one of the pure parse_*_dump functions) appends for
-/// each reply datagram; an interrupted dump starts again from an empty vector (run_dump).
-template <typename Body, typename Result>
-std::vector<Result> dump_all(NetlinkSocket& socket, std::uint16_t type, const Body& body, std::string_view what,
-                             DumpStatus (*parse)(std::span<const std::byte> datagram, std::uint32_t seq,
-                                                 std::uint32_t portid, std::vector<Result>& out)) {
+/// is `body` with run_dump(): `parse` sees every reply datagram, `restart` is called before a
+/// retry.
+template <typename Body>
+void dump_request(NetlinkSocket& socket, std::uint16_t type, const Body& body, std::string_view what,
+                  const std::function<DumpStatus(std::span<const std::byte> datagram, std::uint32_t seq,
+                                                 std::uint32_t portid)>& parse,
+                  const std::function<void()>& restart) {
   struct {
     nlmsghdr header;
     Body body;
@@ -95,9 +96,19 @@ std::vector<Result> dump_all(NetlinkSocket& socket, std::uint16_t type, const Bo
   request.header.nlmsg_type = type;
   request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   request.body = body;
+  run_dump(socket, std::as_writable_bytes(std::span(&request, 1)), what, parse, restart);
+}
+
+/// Runs a complete dump (dump_request) and collects what `parse` (one of the pure
+/// parse_*_dump functions) appends for each reply datagram; an interrupted dump starts again
+/// from an empty vector.
+template <typename Body, typename Result>
+std::vector<Result> dump_all(NetlinkSocket& socket, std::uint16_t type, const Body& body, std::string_view what,
+                             DumpStatus (*parse)(std::span<const std::byte> datagram, std::uint32_t seq,
+                                                 std::uint32_t portid, std::vector<Result>& out)) {
   std::vector<Result> out;
-  run_dump(
-      socket, std::as_writable_bytes(std::span(&request, 1)), what,
+  dump_request(
+      socket, type, body, what,
       [&out, parse](std::span<const std::byte> datagram, std::uint32_t seq, std::uint32_t portid) {
         return parse(datagram, seq, portid, out);
       },

@@ -145,6 +145,18 @@ ip -n "$ns1" link add "$dq" type veth peer name nlp1 netns "$ns2"
 ip -n "$ns1" link add "$bs" type veth peer name nlp2 netns "$ns2"
 ip -n "$ns1" link add "$u8" type veth peer name nlp3 netns "$ns2"
 ip -n "$ns1" link add nldown type veth peer name nlp4 netns "$ns2"   # both ends stay down
+# 300 more pairs, so that the names are read by several threads (LinkNamer starts a helper
+# from 256 links on) while the dump is still arriving: every third pair up at both ends (UP),
+# every third up at one end (LOWERLAYERDOWN), the rest down.
+{
+  for i in $(seq 300); do
+    echo "link add bulk$i type veth peer name bulkp$i"
+    case $((i % 3)) in
+      0) echo "link set bulk$i up"; echo "link set bulkp$i up" ;;
+      1) echo "link set bulk$i up" ;;
+    esac
+  done
+} | ip -n "$ns1" -batch -
 ip -n "$ns1" link set lo up
 ip -n "$ns2" link set lo up
 ip -n "$ns1" addr add 198.18.31.1/24 dev "$dq"
@@ -161,9 +173,11 @@ ip -n "$ns1" neigh replace 198.18.31.2 lladdr "$(mac "$ns2" nlp1)" dev "$dq" nud
 ip -n "$ns2" neigh replace 198.18.31.1 lladdr "$(mac "$ns1" "$dq")" dev nlp1 nud permanent
 ip -n "$ns1" neigh replace 198.18.32.2 lladdr "$(mac "$ns2" nlp2)" dev "$bs" nud permanent
 
-# Wait for the veth carrier (operstate UP) before sending, at most 5 s.
+# Wait for the veth carriers (operstate UP) before sending, at most 5 s: the quoted veth and
+# the 200 ends of the 100 bulk pairs that are up at both ends.
 for _ in $(seq 50); do
-  ip -n "$ns1" -o link show "$dq" | grep -q 'state UP' && break
+  ip -n "$ns1" -o link show "$dq" | grep -q 'state UP' &&
+    [ "$(ip -n "$ns1" -o link show | grep -c ': bulkp\?[0-9]*@.* state UP ')" -eq 200 ] && break
   sleep 0.1
 done
 in1 fping -q -c 7 -p 20 198.18.31.2 || { echo "fping over $dq failed"; exit 1; }
@@ -208,7 +222,9 @@ echo "private namespace: $devices devices x 16 counters equal"
 # down (LOWERLAYERDOWN) and the one never set up (DOWN) are not.
 check_up "$ns1" "$tmp/ns"
 t=$'\t'
-for expect in "lo${t}up${t}1" "$dq${t}up${t}1" "$u8${t}up${t}1" "$bs${t}up${t}0" "nldown${t}up${t}0"; do
+for expect in "lo${t}up${t}1" "$dq${t}up${t}1" "$u8${t}up${t}1" "$bs${t}up${t}0" "nldown${t}up${t}0" \
+  "bulk3${t}up${t}1" "bulkp3${t}up${t}1" "bulk1${t}up${t}0" "bulkp1${t}up${t}0" "bulk2${t}up${t}0" \
+  "bulk300${t}up${t}1"; do
   grep -qxF "$expect" "$tmp/ns.up.tsv" || { echo "expected '$expect' in:"; cat "$tmp/ns.up.tsv"; exit 1; }
 done
 echo "private namespace: up/down of $(wc -l <"$tmp/ns.up.tsv") devices as ip link shows"

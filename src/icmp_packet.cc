@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "icmp_packet.h"
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 
@@ -75,19 +78,63 @@ void parse_quoted(Family family, std::span<const std::byte> quoted, IcmpMessage&
 }  // namespace
 
 std::uint16_t internet_checksum(std::span<const std::byte> bytes) {
+  // RFC 1071 sum of 16-bit words, eight bytes at a time. One's complement addition does not
+  // care about byte order (RFC 1071 section 2(B)): the words are summed in the machine's
+  // order and the result is turned to network order at the end.
   std::uint64_t sum = 0;
   std::size_t i = 0;
-  for (; i + 1 < bytes.size(); i += 2) sum += be16_at(bytes, i);
-  if (i < bytes.size()) sum += static_cast<std::uint64_t>(byte_at(bytes, i)) << 8;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + i, 8);
+    sum += (word & 0xffffffffu) + (word >> 32);  // at most 2^33 per step: no overflow below 2^31 steps
+  }
+  for (; i + 2 <= bytes.size(); i += 2) {
+    std::uint16_t word;
+    std::memcpy(&word, bytes.data() + i, 2);
+    sum += word;
+  }
+  if (i < bytes.size()) {  // an odd last byte is the high byte of a word padded with zero
+    const std::byte pad[2] = {bytes[i], std::byte{0}};
+    std::uint16_t word;
+    std::memcpy(&word, pad, 2);
+    sum += word;
+  }
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum & 0xffff);
+  auto folded = static_cast<std::uint16_t>(~sum & 0xffff);
+  if constexpr (std::endian::native == std::endian::little) folded = static_cast<std::uint16_t>((folded >> 8) | (folded << 8));
+  return folded;
 }
+
+namespace {
+
+// The fill after the nonce and index is a byte ramp, fill_byte(index, offset) for each
+// offset, so a run of up to 256 of its bytes is a slice of this table starting at the first
+// one's value: the payload is written and checked with memcpy and memcmp, not byte by byte.
+constexpr std::array<std::byte, 512> kRamp = [] {
+  std::array<std::byte, 512> ramp{};
+  for (std::size_t i = 0; i < ramp.size(); ++i) ramp[i] = static_cast<std::byte>(i & 0xff);
+  return ramp;
+}();
+
+// Calls f(offset, expected bytes) for consecutive pieces of the fill of a payload of `size`.
+template <typename F>
+void for_each_fill_piece(std::uint32_t index, std::size_t size, F f) {
+  for (std::size_t i = kMinPayloadSize; i < size;) {
+    const std::size_t n = std::min<std::size_t>(256, size - i);
+    f(i, std::span<const std::byte>(kRamp.data() + std::to_integer<std::size_t>(fill_byte(index, i)), n));
+    i += n;
+  }
+}
+
+}  // namespace
 
 void render_probe_payload(std::span<std::byte> out, std::uint64_t nonce, std::uint32_t index) {
   if (out.size() < kMinPayloadSize) throw std::length_error("ICMP payload too small for the probe");
   for (std::size_t i = 0; i < 8; ++i) out[i] = static_cast<std::byte>((nonce >> (56 - 8 * i)) & 0xff);
   for (std::size_t i = 0; i < 4; ++i) out[8 + i] = static_cast<std::byte>((index >> (24 - 8 * i)) & 0xff);
-  for (std::size_t i = kMinPayloadSize; i < out.size(); ++i) out[i] = fill_byte(index, i);
+  for_each_fill_piece(index, out.size(), [out](std::size_t at, std::span<const std::byte> fill) {
+    std::memcpy(out.data() + at, fill.data(), fill.size());
+  });
 }
 
 std::optional<ProbePayload> parse_probe_payload(std::span<const std::byte> payload,
@@ -97,8 +144,10 @@ std::optional<ProbePayload> parse_probe_payload(std::span<const std::byte> paylo
   for (std::size_t i = 0; i < 8; ++i) probe.nonce = (probe.nonce << 8) | byte_at(payload, i);
   for (std::size_t i = 8; i < 12; ++i) probe.index = (probe.index << 8) | byte_at(payload, i);
   probe.intact = payload.size() == expected_size;
-  for (std::size_t i = kMinPayloadSize; probe.intact && i < payload.size(); ++i) {
-    probe.intact = payload[i] == fill_byte(probe.index, i);
+  if (probe.intact) {
+    for_each_fill_piece(probe.index, payload.size(), [&](std::size_t at, std::span<const std::byte> fill) {
+      probe.intact = probe.intact && std::memcmp(payload.data() + at, fill.data(), fill.size()) == 0;
+    });
   }
   return probe;
 }

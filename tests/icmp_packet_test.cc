@@ -37,6 +37,31 @@ BOOST_AUTO_TEST_CASE(checksum_matches_rfc1071_example) {
   BOOST_TEST(internet_checksum(bytes({0x00, 0x01, 0xf2})) == static_cast<std::uint16_t>(~(0x0001 + 0xf200) & 0xffff));
 }
 
+BOOST_AUTO_TEST_CASE(checksum_equals_the_word_by_word_definition_for_every_length) {
+  // internet_checksum() sums eight bytes at a time in machine order; the definition sums
+  // big-endian 16-bit words, an odd last byte padded with zero. Every length from 0 to 300
+  // (all alignments of the 8-byte, 2-byte and odd tails) over bytes that carry a lot.
+  auto by_definition = [](std::span<const std::byte> b) {
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < b.size(); i += 2)
+      sum += (std::to_integer<std::uint64_t>(b[i]) << 8) + (i + 1 < b.size() ? std::to_integer<std::uint64_t>(b[i + 1]) : 0);
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<std::uint16_t>(~sum & 0xffff);
+  };
+  std::vector<std::byte> data(300);
+  std::uint32_t x = 12345;
+  for (std::byte& b : data) {
+    x = x * 1103515245u + 12345u;
+    b = static_cast<std::byte>(0x80 | (x >> 24));  // high bytes: many carries to fold
+  }
+  for (std::size_t n = 0; n <= data.size(); ++n) {
+    const std::span<const std::byte> piece(data.data(), n);
+    BOOST_TEST(internet_checksum(piece) == by_definition(piece), "length " << n);
+  }
+  const std::vector<std::byte> ones(65536, std::byte{0xff});
+  BOOST_TEST(internet_checksum(ones) == by_definition(ones));
+}
+
 BOOST_AUTO_TEST_CASE(ipv4_echo_request_has_header_fields_and_valid_checksum) {
   const auto packet = request(Family::v4, 0xbeef, 0x1234, 7);
   BOOST_TEST(std::to_integer<int>(packet[0]) == 8);
@@ -70,6 +95,29 @@ BOOST_AUTO_TEST_CASE(mangled_fill_or_wrong_length_is_not_intact) {
   payload[39] ^= std::byte{0x01};
   BOOST_TEST(!parse_probe_payload(std::span(payload).first(39), 40)->intact);
   BOOST_TEST(parse_probe_payload(payload, 40)->intact);
+}
+
+BOOST_AUTO_TEST_CASE(fill_is_the_byte_ramp_at_every_offset_of_large_payloads) {
+  // The fill is written and checked in pieces of up to 256 bytes; payloads of several pieces
+  // must hold (index * 31 + offset) mod 256 at every offset, and a change anywhere, in the
+  // first, a middle or the last piece, must make the probe not intact.
+  for (const std::size_t size : {std::size_t{13}, std::size_t{268}, std::size_t{269}, std::size_t{1000},
+                                 kMaxPayloadSize}) {
+    for (const std::uint32_t index : {0u, 1u, 9u, 0xffffffffu}) {
+      std::vector<std::byte> payload(size);
+      render_probe_payload(payload, 7, index);
+      for (std::size_t i = kMinPayloadSize; i < size; ++i)
+        BOOST_TEST_REQUIRE(std::to_integer<std::uint32_t>(payload[i]) == ((index * 31u + i) & 0xffu),
+                           "size " << size << " index " << index << " offset " << i);
+      BOOST_TEST(parse_probe_payload(payload, size)->intact);
+      for (const std::size_t at : {kMinPayloadSize, kMinPayloadSize + 255, kMinPayloadSize + 256, size / 2, size - 1}) {
+        if (at < kMinPayloadSize || at >= size) continue;
+        payload[at] ^= std::byte{0x40};
+        BOOST_TEST(!parse_probe_payload(payload, size)->intact, "size " << size << " changed at " << at);
+        payload[at] ^= std::byte{0x40};
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(payload_shorter_than_nonce_and_index_is_rejected) {

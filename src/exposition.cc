@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "exposition.h"
 
+#include <fmt/compile.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -51,7 +53,7 @@ void append_escaped_label_value(std::string& out, std::string_view value) { appe
 std::string format_value(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  return fmt::format("{}", value);
+  return fmt::format(FMT_COMPILE("{}"), value);
 }
 
 void ExpositionWriter::family(std::string_view name, std::string_view help, MetricType type) {
@@ -105,8 +107,11 @@ void ExpositionWriter::finish() {
 
 void ExpositionWriter::sample(std::string_view name, std::string_view labels, double value, std::string_view extra) {
   if (std::isnan(value) || std::isinf(value)) return line(name, labels, extra, format_value(value));
-  char digits[32];  // shortest round-trip of a double: at most 24 characters
-  line(name, labels, extra, std::string_view(digits, fmt::format_to_n(digits, sizeof digits, "{}", value).out));
+  // Shortest round-trip: at most 24 characters ("-2.2250738585072014e-308"), so straight
+  // into the array. FMT_COMPILE: the "{}" is parsed at compile time, not for each of the
+  // 70,000 values of a 10,000-destination run.
+  char digits[32];
+  line(name, labels, extra, std::string_view(digits, fmt::format_to(digits, FMT_COMPILE("{}"), value)));
 }
 
 void ExpositionWriter::sample(std::string_view name, std::string_view labels, std::uint64_t value,

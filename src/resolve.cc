@@ -11,6 +11,9 @@
 #include <memory>
 #include <mutex>
 
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
 namespace netprom {
 
 Family family_of(const SocketAddress& address) {
@@ -27,9 +30,10 @@ socklen_t length_of(const SocketAddress& address) {
 
 std::string format_address(const SocketAddress& address) {
   char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 2] = {};
-  if (address.base.sa_family == AF_INET) {
-    ::inet_ntop(AF_INET, &address.v4.sin_addr, text, sizeof text);
-    return text;
+  if (address.base.sa_family == AF_INET) {  // as inet_ntop() prints it, without its sprintf
+    unsigned char b[4];
+    std::memcpy(b, &address.v4.sin_addr, 4);
+    return fmt::format(FMT_COMPILE("{}.{}.{}.{}"), b[0], b[1], b[2], b[3]);
   }
   if (address.base.sa_family != AF_INET6) return {};
   ::inet_ntop(AF_INET6, &address.v6.sin6_addr, text, sizeof text);
@@ -104,6 +108,15 @@ void park_unfinished(std::unique_ptr<Lookup> lookup) {
 }  // namespace
 
 std::optional<SocketAddress> parse_address_literal(const std::string& text) {
+  // Dotted-quad IPv4, by far the most common, without getaddrinfo()'s allocations: 10,000
+  // destinations cost 10 M instructions that way. inet_pton() takes only the dotted quad,
+  // a subset of what getaddrinfo() takes (which also reads "127.1" and octal), with the
+  // same result for it.
+  SocketAddress v4{};
+  if (::inet_pton(AF_INET, text.c_str(), &v4.v4.sin_addr) == 1) {
+    v4.v4.sin_family = AF_INET;
+    return v4;
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;

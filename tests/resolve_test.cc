@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "resolve.h"
 
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <netdb.h>
+
+#include <cstring>
 
 #include <boost/test/unit_test.hpp>
 
@@ -24,6 +28,36 @@ BOOST_AUTO_TEST_CASE(literals_are_parsed_without_dns) {
   BOOST_TEST(format_address(*v6) == "::1");
   BOOST_TEST(!parse_address_literal("localhost"));
   BOOST_TEST(!parse_address_literal("127.0.0.1.2"));
+}
+
+BOOST_AUTO_TEST_CASE(ipv4_literals_read_and_print_as_getaddrinfo_and_inet_ntop_do) {
+  // parse_address_literal() reads dotted quads itself and leaves the rest to getaddrinfo();
+  // format_address() prints IPv4 itself. Either way the bytes must be what libc gives.
+  for (const char* text : {"127.0.0.1", "0.0.0.0", "255.255.255.255", "198.18.0.1", "10.1.2.3", "127.1",
+                           "0x7f.0.0.1", "127.0.0.01", "1.2.3", " 1.2.3.4", "1.2.3.4 ", "256.1.1.1", "1.2.3.4.5", ""}) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_NUMERICHOST;
+    addrinfo* list = nullptr;
+    const bool libc_reads_it = ::getaddrinfo(text, nullptr, &hints, &list) == 0 && list->ai_family == AF_INET;
+    const auto ours = parse_address_literal(text);
+    BOOST_TEST(ours.has_value() == libc_reads_it, "'" << text << "'");
+    if (libc_reads_it && ours) {
+      BOOST_TEST(std::memcmp(&ours->v4, list->ai_addr, sizeof(sockaddr_in)) == 0, "'" << text << "'");
+    }
+    if (list != nullptr) ::freeaddrinfo(list);
+  }
+  std::uint32_t x = 1;
+  for (int i = 0; i < 2000; ++i) {
+    x = x * 1103515245u + 12345u;
+    SocketAddress a{};
+    a.v4.sin_family = AF_INET;
+    a.v4.sin_addr.s_addr = i < 4 ? (i == 0 ? 0u : i == 1 ? 0xffffffffu : i == 2 ? htonl(0x0a000001u) : htonl(0x7f000001u)) : x;
+    char text[INET_ADDRSTRLEN];
+    ::inet_ntop(AF_INET, &a.v4.sin_addr, text, sizeof text);
+    BOOST_TEST_REQUIRE(format_address(a) == text);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(ipv6_literal_keeps_its_scope) {

@@ -35,7 +35,7 @@
 
 #include <cxxopts.hpp>
 #include <fmt/core.h>
-#include <fmt/os.h>
+#include <fmt/format.h>
 
 namespace netprom {
 namespace {
@@ -398,11 +398,10 @@ class Responder {
   void write_file(const std::string& path, const std::string& text) {
     // Atomic, so a test polling for the file never reads it half written.
     std::string tmp = path + ".tmp";
-    {
-      fmt::ostream out = fmt::output_file(tmp);
-      out.print("{}", text);
-      out.close();
-    }
+    std::FILE* out = std::fopen(tmp.c_str(), "w");
+    if (out == nullptr) throw fmt::system_error(errno, "cannot create {}", tmp);
+    const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+    if (std::fclose(out) != 0 || !written) throw fmt::system_error(errno, "cannot write {}", tmp);
     if (rename(tmp.c_str(), path.c_str()) != 0) throw fmt::system_error(errno, "cannot rename {}", tmp);
   }
 

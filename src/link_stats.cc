@@ -19,10 +19,10 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
-#include <sched.h>
 
 #include <fmt/format.h>
 
+#include "threads.h"
 #include "unique_fd.h"
 
 namespace netprom {
@@ -287,19 +287,6 @@ IoctlOutcome read_name_and_flags(int fd, LinkStats& link) {
 // at most one per other CPU and kMaxHelpers in all.
 class LinkNamer {
  public:
-  // Linux starts a new thread on its creator's CPU and spreads the load only later; within
-  // the few milliseconds of a dump the two threads then share one CPU while another idles
-  // (2,000 links, fresh process: 4.2-6.6 ms with one helper, 4.5-5.2 ms with none, 2.9-4.0 ms
-  // with the helper moved off its creator's CPU). So a helper leaves its creator's CPU when
-  // it may run elsewhere; where sched_setaffinity() is not allowed it stays where it is.
-  static void leave_cpu(int cpu) {
-    cpu_set_t allowed;
-    if (cpu < 0 || ::sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
-    if (!CPU_ISSET(cpu, &allowed) || CPU_COUNT(&allowed) < 2) return;
-    CPU_CLR(cpu, &allowed);
-    (void)::sched_setaffinity(0, sizeof allowed, &allowed);
-  }
-
   static constexpr std::size_t kLinksPerHelper = 128;
   static constexpr unsigned kMaxHelpers = 3;
   static constexpr std::size_t kBatch = 64;  ///< links taken at a time: the last one to finish is short
@@ -336,10 +323,7 @@ class LinkNamer {
     work_.notify_all();
     while (helpers_.size() < max_helpers_ && waiting_ >= kLinksPerHelper * (helpers_.size() + 1)) {
       try {
-        helpers_.emplace_back([this, cpu = ::sched_getcpu()] {
-          leave_cpu(cpu);
-          help();
-        });
+        helpers_.push_back(start_helper_thread([this] { help(); }));
       } catch (const std::system_error&) {  // a tasks limit: this thread names them at the end
         max_helpers_ = 0;
       }

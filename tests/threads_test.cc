@@ -5,6 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <future>
+
 using namespace netprom;
 
 BOOST_AUTO_TEST_SUITE(threads)
@@ -15,10 +17,16 @@ BOOST_AUTO_TEST_CASE(helper_runs_its_body_off_its_creators_cpu) {
   bool ran = false;
   cpu_set_t helper_allowed;
   CPU_ZERO(&helper_allowed);
+  // The creator sets the helper's affinity right after starting it: the helper looks once
+  // start_helper_thread() has returned.
+  std::promise<void> returned;
+  std::shared_future<void> has_returned = returned.get_future().share();
   std::thread helper = start_helper_thread([&] {
+    has_returned.wait();
     ran = true;
     ::sched_getaffinity(0, sizeof helper_allowed, &helper_allowed);
   });
+  returned.set_value();
   helper.join();
   BOOST_TEST(ran);
   // One CPU fewer than this thread may use (the one it ran on when it started the helper),

@@ -343,12 +343,14 @@ class LinkNamer {
   /// the named links in dump order, without the ones gone meanwhile. Throws the first ioctl
   /// failure of any thread.
   std::vector<LinkStats> finish(NetlinkSocket& socket) {
-    while (Batch* batch = take()) name(*batch);
+    // Closing first: a helper that runs out of batches now leaves at once instead of going to
+    // sleep, and the join below does not wait for a sleeping thread (and an idle CPU) to wake.
     {
       std::lock_guard lock(mutex_);
       closing_ = true;
     }
     work_.notify_all();
+    while (Batch* batch = take()) name(*batch);
     for (std::thread& helper : helpers_) helper.join();
     helpers_.clear();
     std::vector<LinkStats> links;

@@ -148,8 +148,8 @@ int run(int argc, char** argv) {
   if ((report.interfaces_enabled = !s.no_interfaces)) {
     try {
       InterfaceFilter filter(s.interface_include, s.interface_exclude);
-      for (LinkStats& l : read_link_stats())
-        if (filter.keep(l.name)) links.push_back(std::move(l));
+      links = read_link_stats();
+      std::erase_if(links, [&filter](const LinkStats& l) { return !filter.keep(l.name); });
       report.interfaces_ok = true;
       report.links = links;
     } catch (const std::exception& e) {

@@ -10,14 +10,14 @@
 #   100k    100,000 destinations in 127.2-3.0.0/16 x 5 at 1 s: netprom alone
 #   ifaces  a namespace with 1,000 veth pairs (2,001 interfaces with lo): netprom --no-ping
 #           vs cat /proc/net/dev vs ip -s link, and every counter checked against /proc/net/dev
-# Environment: CASES="10k 100k ifaces", RUNS (10k, default 5), RUNS_100K (3), RUNS_IF (30).
+# Environment: CASES="10k 100k ifaces", RUNS (10k, default 7), RUNS_100K (3), RUNS_IF (30).
 # Raw results: BUILD_DIR/bench/results.jsonl, table in BUILD_DIR/bench/table.{txt,md}.
 # No sysctl is changed: echo replies are not ICMP-rate-limited (see bench/RESULTS.md).
 set -euo pipefail
 
 build=${1:-build/release}
 cases=${CASES:-10k 100k ifaces}
-runs=${RUNS:-5}
+runs=${RUNS:-7}
 runs_100k=${RUNS_100K:-3}
 runs_if=${RUNS_IF:-30}
 here=$(cd "$(dirname "$0")" && pwd)

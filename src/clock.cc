@@ -28,6 +28,8 @@ Timestamp SystemClock::now() {
   return t;
 }
 
+MonoTime SystemClock::mono_now() { return read_clock<MonoTime>(CLOCK_MONOTONIC); }
+
 bool SystemClock::wait(std::span<pollfd> fds, MonoTime until) {
   const auto left = until - read_clock<MonoTime>(CLOCK_MONOTONIC);
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();

@@ -28,6 +28,8 @@ class Clock {
   virtual ~Clock() = default;
   /// Returns the current monotonic and realtime readings.
   virtual Timestamp now() = 0;
+  /// Returns the monotonic reading alone (a send time: one clock read per request).
+  virtual MonoTime mono_now() = 0;
   /// Blocks until one of `fds` has one of its requested events or `until` has passed, and
   /// fills each revents. Returns true when at least one descriptor is ready. Returns false
   /// early on a signal (EINTR); throws std::system_error when poll itself fails.
@@ -38,6 +40,7 @@ class Clock {
 class SystemClock final : public Clock {
  public:
   Timestamp now() override;
+  MonoTime mono_now() override;
   bool wait(std::span<pollfd> fds, MonoTime until) override;
 };
 

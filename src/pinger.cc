@@ -42,11 +42,11 @@ constexpr std::size_t kMaxPerTurn = 1024;
 // in the same microsecond and the run is not stretched by more than that.
 constexpr nanoseconds kStaggerStep = 10us;
 constexpr nanoseconds kMaxStagger = 250ms;
-// The realtime RTT (kernel timestamp - send time) is trusted unless it is negative or
-// disagrees with the monotonic RTT (our read time - send time) in a way a real network
-// cannot cause: larger than it (the wall clock jumped forward; NTP slewing is at most
-// 0.05 %, so 2 ms covers seconds of slew), or smaller by more than any plausible time a
-// reply sits in the socket queue (the wall clock jumped back). Then the monotonic RTT is used.
+// The time a reply sat in the socket (our realtime reading at the read - its kernel
+// timestamp, see rtt_ns) is trusted unless a real queue cannot explain it: negative beyond
+// what slewing can do (NTP slews at most 0.05 %, so 2 ms covers seconds of it; the wall clock
+// jumped back), or longer than any plausible wait (it jumped forward). Then the monotonic
+// time from the send to the read is the RTT.
 constexpr nanoseconds kClockSlack = 2ms;
 constexpr nanoseconds kMaxQueueDelay = 1s;
 // --rate: a request may go when the theoretical send time of the cap (one every 1/rate) has
@@ -130,7 +130,6 @@ class Run {
     }
     state_.assign(total_, State::unsent);
     sent_mono_.resize(total_);
-    sent_wall_.resize(total_);
 
     nanoseconds spread = std::min<nanoseconds>(kStaggerStep * static_cast<std::int64_t>(n_), kMaxStagger);
     if (count_ > 1) spread = std::min<nanoseconds>(spread, options.interval / 2);
@@ -222,8 +221,7 @@ class Run {
       IcmpSocket* socket = sockets_[slot];
       if (socket == nullptr) {
         // The kernel has no such family (IPv6 disabled): that destination's data, not a crash.
-        const Timestamp t = clock_.now();
-        record_send(first, t, EAFNOSUPPORT);
+        record_send(first, clock_.mono_now(), EAFNOSUPPORT);
         take_rate_token(now);
         ++next_send_;
         ++handled_this_turn;
@@ -253,7 +251,7 @@ class Run {
       // about 400 us after its time and its RTT read 140 us instead of 5 us. The batched call
       // saved no measurable CPU (the per-packet kernel work dominates).
       for (std::size_t i = 0; i < n; ++i) {
-        const Timestamp t = clock_.now();
+        const MonoTime t = clock_.mono_now();
         const std::size_t handled = socket->send(std::span(&outgoing_[i], 1), std::span(&errors_[i], 1));
         if (handled == 0) {
           blocked_[slot] = true;  // send buffer full: wait for POLLOUT
@@ -271,9 +269,8 @@ class Run {
     if (rate_step_ns_ > 0) tat_ = std::max(tat_, now - kRateSlack.count()) + rate_step_ns_;
   }
 
-  void record_send(std::uint64_t r, const Timestamp& t, int error) {
-    sent_mono_[r] = to_ns(t.mono);
-    sent_wall_[r] = to_ns(t.wall);
+  void record_send(std::uint64_t r, MonoTime t, int error) {
+    sent_mono_[r] = to_ns(t);
     if (error == 0) {
       state_[r] = State::pending;
       ++pending_;
@@ -339,7 +336,7 @@ class Run {
       ++result.corrupt;
       return;
     }
-    const std::int64_t rtt = rtt_ns(r, datagram.kernel_time, t.mono);
+    const std::int64_t rtt = rtt_ns(r, datagram.kernel_time, t);
     switch (state_[r]) {
       case State::pending:
         --pending_;
@@ -422,14 +419,18 @@ class Run {
     ++result_of(r).errors;
   }
 
-  std::int64_t rtt_ns(std::uint64_t r, const std::optional<WallTime>& kernel_time, MonoTime read_at) const {
-    const std::int64_t mono_rtt = to_ns(read_at) - sent_mono_[r];
+  // The RTT of request r whose reply was read at `read`: the monotonic time from its send to
+  // the read, less the time the reply sat in the socket, which is the kernel's receive
+  // timestamp (realtime) against the realtime reading taken with `read`. Only that queueing
+  // interval is measured by the wall clock, so a clock step between the send and the reply
+  // does not matter; one within the queueing (a negative or implausibly long wait) falls back
+  // to the monotonic time to the read.
+  std::int64_t rtt_ns(std::uint64_t r, const std::optional<WallTime>& kernel_time, const Timestamp& read) const {
+    const std::int64_t mono_rtt = to_ns(read.mono) - sent_mono_[r];
     if (kernel_time) {
-      const std::int64_t wall_rtt = to_ns(*kernel_time) - sent_wall_[r];
-      if (wall_rtt >= 0 && wall_rtt <= mono_rtt + kClockSlack.count() &&
-          mono_rtt - wall_rtt <= kMaxQueueDelay.count()) {
-        return wall_rtt;
-      }
+      const std::int64_t queued = to_ns(read.wall) - to_ns(*kernel_time);
+      const std::int64_t rtt = mono_rtt - queued;
+      if (queued >= -kClockSlack.count() && queued <= kMaxQueueDelay.count() && rtt >= 0) return rtt;
     }
     return std::max<std::int64_t>(mono_rtt, 0);
   }
@@ -522,7 +523,6 @@ class Run {
   std::vector<PingResult> results_;
   std::vector<State> state_;
   std::vector<std::int64_t> sent_mono_;
-  std::vector<std::int64_t> sent_wall_;
   std::vector<std::byte> send_buffer_;
   std::array<OutgoingPacket, kMaxBatch> outgoing_{};
   std::array<int, kMaxBatch> errors_{};

@@ -56,6 +56,7 @@ class FakeClock final : public Clock {
     return WallTime(std::chrono::duration_cast<WallTime::duration>(t.time_since_epoch() + offset));
   }
   Timestamp now() override { return {mono, wall_at(mono)}; }
+  MonoTime mono_now() override { return mono; }
   bool wait(std::span<pollfd> fds, MonoTime until) override;
 };
 

@@ -338,10 +338,11 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_back_falls_back_to_monotonic_rtt) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(wall_clock_step_between_send_and_reply_uses_monotonic_rtt) {
-  // Backward by more than the RTT (negative realtime RTT) or forward by any amount. A
-  // backward step smaller than the RTT cannot be told from a fast reply and is not tested.
+BOOST_AUTO_TEST_CASE(wall_clock_step_between_send_and_reply_leaves_the_rtt_exact) {
+  // Only the reply's wait in the socket is measured by the wall clock, so a step before the
+  // reply arrives does not matter, whatever its size or direction, smaller than the RTT too.
   for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(-2s),
+                                               std::chrono::nanoseconds(-5ms), std::chrono::nanoseconds(5ms),
                                                std::chrono::nanoseconds(3s), std::chrono::nanoseconds(1h)}) {
     PingerFixture f;
     f.answer_all(10ms);
@@ -352,6 +353,35 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_between_send_and_reply_uses_monotonic_rtt) 
     BOOST_TEST(results[0].rtt_seconds[0] == 0.010, boost::test_tools::tolerance(1e-9));
     BOOST_TEST(results[0].rtt_seconds[1] == 0.010, boost::test_tools::tolerance(1e-9));
   }
+}
+
+BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_falls_back_to_the_read_time) {
+  // The kernel stamps the reply 5 ms after the send, the loop reads it 15 ms after it, and
+  // the wall clock steps in between: the wait in the socket reads negative (back) or over a
+  // second (forward), so the RTT is the monotonic time from the send to the read.
+  for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(1h)}) {
+    PingerFixture f;
+    f.options.count = 1;
+    f.v4.on_send = [&f](const FakeIcmpSocket::Sent& s) {
+      f.v4.deliver(s.at + 15ms, s.to, f.reply_for(s), f.clock.wall_at(s.at + 5ms));
+      return 0;
+    };
+    f.clock.steps.push_back({f.start + 10ms, step});
+    const auto results = f.run();
+    for (const std::size_t i : {std::size_t{0}, std::size_t{2}}) {  // the IPv4 destinations
+      BOOST_TEST(results[i].received == 1u);
+      BOOST_TEST(results[i].rtt_seconds[0] == 0.015, boost::test_tools::tolerance(1e-9));
+    }
+  }
+  // Without a step the same reply reads its true 5 ms.
+  PingerFixture f;
+  f.options.count = 1;
+  f.v4.on_send = [&f](const FakeIcmpSocket::Sent& s) {
+    f.v4.deliver(s.at + 15ms, s.to, f.reply_for(s), f.clock.wall_at(s.at + 5ms));
+    return 0;
+  };
+  const auto results = f.run();
+  BOOST_TEST(results[0].rtt_seconds[0] == 0.005, boost::test_tools::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_CASE(send_error_counts_as_sent_and_lost) {

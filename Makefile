@@ -26,9 +26,9 @@ override LDFLAGS  += -fsanitize=address,undefined
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfmt -lmnl -ltomlplusplus)
 else
 # fmt and toml++ compiled in from their headers, and the netprom binary links libstdc++ and
-# libgcc statically: netprom runs every minute and most of its life is short, and resolving
-# libstdc++'s symbols at start-up cost ~2.2 M instructions, half of a 2,000-interface run
-# (README, "Dependencies"). libmnl is C, small, and stays shared.
+# libgcc statically: netprom is a short process started every minute, and resolving the
+# shared libraries' symbols at start-up cost ~2.2 M instructions, half of a 2,000-interface
+# run (README, "Dependencies"). libmnl is C, small, and stays shared.
 override CXXFLAGS += -DFMT_HEADER_ONLY -DTOML_HEADER_ONLY=1 $(shell pkg-config --cflags libmnl 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 STATIC_CXX := -static-libstdc++ -static-libgcc

@@ -58,7 +58,7 @@ constexpr nanoseconds kRateSlack = 5ms;
 // sends everything that is due. A request is never sent before it is due, and its send time
 // is still read right before the system call that sends it, so RTTs are unaffected; only the
 // schedule shifts, by kSendSlack at most. With short intervals the bound shrinks to a
-// sixteenth of the interval. Each wake-up costs ~20 us of CPU (poll, timer, scheduler, cold
+// sixteenth of the interval. Each wake-up costs ~30 us of CPU (poll, timer, scheduler, cold
 // caches): groups of 256 instead of 64 cut a 10,000 x 5 run from 780 to 200 wake-ups and its
 // CPU by 5 % (bench/RESULTS.md).
 constexpr nanoseconds kSendSlack = 3ms;
@@ -245,11 +245,13 @@ class Run {
         outgoing_[n] = {&destination.address, packet};
         ++n;
       }
-      // The requests are rendered in batches of up to kMaxBatch, but each is its own system call
-      // with its own send time, read right before it as ping does. One sendmmsg for the batch shared a
-      // single time: on loopback each send also runs the echo reply, so the 64th request left
-      // about 400 us after its time and its RTT read 140 us instead of 5 us. The batched call
-      // saved no measurable CPU (the per-packet kernel work dominates).
+      // The requests are rendered in batches of up to kMaxBatch, but each is its own system
+      // call with its own send time, read right before it as ping does. One sendmmsg for the
+      // batch under one time saves ~14 % CPU but is wrong: on loopback each send also runs the
+      // echo reply, so the 64th request left ~400 us after its time and its RTT read 140 us
+      // instead of 5 us. Kernel transmit timestamps (SO_TIMESTAMPING) would give batched
+      // sends their exact times, but reading them back costs as much as batching saves
+      // (bench/RESULTS.md).
       for (std::size_t i = 0; i < n; ++i) {
         const MonoTime t = clock_.mono_now();
         const std::size_t handled = socket->send(std::span(&outgoing_[i], 1), std::span(&errors_[i], 1));

@@ -12,17 +12,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <condition_variable>
 #include <cstring>
-#include <exception>
-#include <memory>
-#include <mutex>
 #include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "threads.h"
+#include "link_namer.h"
 #include "unique_fd.h"
 
 namespace netprom {
@@ -250,18 +246,13 @@ bool read_one_link(NetlinkSocket& socket, LinkStats& link) {
   return true;
 }
 
-// What the two ioctls found out about one link.
-enum class IoctlOutcome : std::uint8_t {
-  named,     ///< link.name and link.oper_up are filled in
-  gone,      ///< deleted since the dump
-  ask_again  ///< renamed or deleted between the two ioctls: ask netlink (read_one_link)
-};
-
-IoctlOutcome read_name_and_flags(int fd, LinkStats& link) {
+// One link by ioctl; ask_again means renamed or deleted between the two ioctls, for
+// read_one_link().
+NameOutcome read_name_and_flags(int fd, LinkStats& link) {
   ifreq request{};
   request.ifr_ifindex = static_cast<int>(link.index);
   if (::ioctl(fd, SIOCGIFNAME, &request) != 0) {
-    if (is_gone(errno)) return IoctlOutcome::gone;
+    if (is_gone(errno)) return NameOutcome::gone;
     throw fmt::system_error(errno, "cannot read interface name of link {}", link.index);
   }
   if (::ioctl(fd, SIOCGIFFLAGS, &request) != 0) {
@@ -269,163 +260,14 @@ IoctlOutcome read_name_and_flags(int fd, LinkStats& link) {
       throw fmt::system_error(errno, "cannot read interface flags of link {} ({})", link.index,
                               std::string_view(request.ifr_name,
                                                ::strnlen(request.ifr_name, sizeof request.ifr_name)));
-    return IoctlOutcome::ask_again;
+    return NameOutcome::ask_again;
   }
   // The kernel copies a NUL-terminated name of at most IFNAMSIZ - 1 bytes, and SIOCGIFFLAGS
   // leaves it in place; strnlen keeps us inside the array whatever it holds.
   link.name.assign(request.ifr_name, ::strnlen(request.ifr_name, sizeof request.ifr_name));
   link.oper_up = (static_cast<unsigned short>(request.ifr_flags) & kUpAndRunning) == kUpAndRunning;
-  return IoctlOutcome::named;
+  return NameOutcome::named;
 }
-
-// Names links by ioctl on helper threads while the RTM_GETSTATS dump is still arriving. The
-// ioctls cost ~1.2 us a link, nearly all of it in the kernel, three times what the dump costs,
-// and links are independent: with 2,000 links, one helper naming the first datagrams' links
-// while this thread reads the rest, then both naming what is left, makes the whole read about
-// as fast as reading /proc/net/dev (bench/RESULTS.md). A helper starts once kLinksPerHelper
-// links wait to be named (none for a host's handful of links: starting a thread costs ~50 us),
-// at most one per other CPU and kMaxHelpers in all.
-class LinkNamer {
- public:
-  static constexpr std::size_t kLinksPerHelper = 128;
-  static constexpr unsigned kMaxHelpers = 3;
-  static constexpr std::size_t kBatch = 64;  ///< links taken at a time: the last one to finish is short
-
-  LinkNamer() : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
-    if (!fd_) throw fmt::system_error(errno, "cannot open socket for interface ioctls");
-    const unsigned cpus = std::thread::hardware_concurrency();
-    max_helpers_ = std::min(kMaxHelpers, cpus > 1 ? cpus - 1 : 0u);
-  }
-  LinkNamer(const LinkNamer&) = delete;
-  LinkNamer& operator=(const LinkNamer&) = delete;
-  ~LinkNamer() {
-    {
-      std::lock_guard lock(mutex_);
-      closing_ = abandon_ = true;
-    }
-    work_.notify_all();
-    for (std::thread& helper : helpers_) helper.join();
-  }
-
-  /// Queues the links of one datagram, in dump order.
-  void add(std::vector<LinkStats>& links) {
-    {
-      std::lock_guard lock(mutex_);
-      for (std::size_t i = 0; i < links.size(); i += kBatch) {
-        auto batch = std::make_unique<Batch>();
-        const std::size_t end = std::min(links.size(), i + kBatch);
-        batch->links.assign(std::make_move_iterator(links.begin() + static_cast<std::ptrdiff_t>(i)),
-                            std::make_move_iterator(links.begin() + static_cast<std::ptrdiff_t>(end)));
-        batches_.push_back(std::move(batch));
-      }
-      waiting_ += links.size();
-    }
-    work_.notify_all();
-    while (helpers_.size() < max_helpers_ && waiting_ >= kLinksPerHelper * (helpers_.size() + 1)) {
-      try {
-        helpers_.push_back(start_helper_thread([this] { help(); }));
-      } catch (const std::system_error&) {  // a tasks limit: this thread names them at the end
-        max_helpers_ = 0;
-      }
-    }
-  }
-
-  /// Forgets every link added so far (the dump is being redone), once no thread is naming one.
-  void discard() {
-    std::unique_lock lock(mutex_);
-    idle_.wait(lock, [this] { return busy_ == 0; });
-    batches_.clear();
-    next_ = 0;
-    waiting_ = 0;
-  }
-
-  /// Names what no helper has taken yet on this thread, waits for the helpers, and returns
-  /// the named links in dump order, without the ones gone meanwhile. Throws the first ioctl
-  /// failure of any thread.
-  std::vector<LinkStats> finish(NetlinkSocket& socket) {
-    // Closing first: a helper that runs out of batches now leaves at once instead of going to
-    // sleep, and the join below does not wait for a sleeping thread (and an idle CPU) to wake.
-    {
-      std::lock_guard lock(mutex_);
-      closing_ = true;
-    }
-    work_.notify_all();
-    while (Batch* batch = take()) name(*batch);
-    for (std::thread& helper : helpers_) helper.join();
-    helpers_.clear();
-    std::vector<LinkStats> links;
-    links.reserve(waiting_);
-    for (const std::unique_ptr<Batch>& batch : batches_) {
-      if (batch->failure) std::rethrow_exception(batch->failure);
-      for (std::size_t i = 0; i < batch->links.size(); ++i) {
-        LinkStats& link = batch->links[i];
-        // The rare link renamed between its two ioctls is asked for over netlink, here,
-        // where the socket has one user.
-        if (batch->outcome[i] == IoctlOutcome::named ||
-            (batch->outcome[i] == IoctlOutcome::ask_again && read_one_link(socket, link)))
-          links.push_back(std::move(link));
-      }
-    }
-    return links;
-  }
-
- private:
-  struct Batch {
-    std::vector<LinkStats> links;
-    std::vector<IoctlOutcome> outcome;
-    std::exception_ptr failure;
-  };
-
-  // The next batch nobody has taken, or null when there is none.
-  Batch* take() {
-    std::lock_guard lock(mutex_);
-    if (next_ == batches_.size()) return nullptr;
-    ++busy_;
-    return batches_[next_++].get();
-  }
-
-  void name(Batch& batch) {
-    batch.outcome.resize(batch.links.size());
-    try {
-      for (std::size_t i = 0; i < batch.links.size(); ++i)
-        batch.outcome[i] = read_name_and_flags(fd_.get(), batch.links[i]);
-    } catch (...) {
-      batch.failure = std::current_exception();
-    }
-    {
-      std::lock_guard lock(mutex_);
-      --busy_;
-    }
-    idle_.notify_all();
-  }
-
-  void help() {
-    for (;;) {
-      Batch* batch = nullptr;
-      {
-        std::unique_lock lock(mutex_);
-        work_.wait(lock, [this] { return closing_ || next_ < batches_.size(); });
-        if (abandon_ || next_ == batches_.size()) return;
-        ++busy_;
-        batch = batches_[next_++].get();
-      }
-      name(*batch);
-    }
-  }
-
-  UniqueFd fd_;  // shared: the ioctls take the socket only to reach dev_ioctl()
-  unsigned max_helpers_ = 0;
-  std::vector<std::thread> helpers_;  // used by the feeding thread only
-  std::mutex mutex_;                  // guards everything below
-  std::condition_variable work_;      // a batch was added, or closing_
-  std::condition_variable idle_;      // busy_ went down
-  std::vector<std::unique_ptr<Batch>> batches_;  // in dump order; a Batch belongs to its taker until named
-  std::size_t next_ = 0;     // first batch not taken
-  std::size_t waiting_ = 0;  // links added since the last discard()
-  unsigned busy_ = 0;        // batches being named
-  bool closing_ = false;     // no batch will be added: helpers leave once none is left
-  bool abandon_ = false;     // helpers leave now (an error ends the read)
-};
 
 }  // namespace
 
@@ -459,7 +301,13 @@ std::vector<LinkStats> read_stats_and_names(NetlinkSocket& socket, bool& refused
   if_stats_msg request{};
   request.family = AF_UNSPEC;
   request.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
-  LinkNamer namer;
+  UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd) throw fmt::system_error(errno, "cannot open socket for interface ioctls");
+  // Helpers: one per other CPU, at most three. The socket is shared: the ioctls take it only
+  // to reach dev_ioctl().
+  const unsigned cpus = std::thread::hardware_concurrency();
+  LinkNamer namer([&fd](LinkStats& link) { return read_name_and_flags(fd.get(), link); },
+                  std::min(3u, cpus > 1 ? cpus - 1 : 0u));
   std::vector<LinkStats> parsed;
   bool any_reply = false;
   dump_request(
@@ -481,7 +329,9 @@ std::vector<LinkStats> read_stats_and_names(NetlinkSocket& socket, bool& refused
         any_reply = false;
         namer.discard();
       });
-  return namer.finish(socket);
+  // A link renamed between its two ioctls is asked for over netlink, on this thread, the
+  // socket's only user.
+  return namer.finish([&socket](LinkStats& link) { return read_one_link(socket, link); });
 }
 
 }  // namespace

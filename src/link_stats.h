@@ -82,7 +82,7 @@ std::vector<LinkStats> read_link_stats(NetlinkSocket& socket);
 /// alone (about 230 bytes per link instead of the 1.5 KB of an RTM_GETLINK message), and the
 /// name (SIOCGIFNAME by ifindex) and flags (SIOCGIFFLAGS by name) of each link by ioctl on an
 /// AF_UNIX datagram socket, from 128 links on partly on helper threads while the dump still
-/// arrives (see LinkNamer in link_stats.cc); oper_up is IFF_UP and IFF_RUNNING, the same fact as
+/// arrives (LinkNamer, link_namer.h); oper_up is IFF_UP and IFF_RUNNING, the same fact as
 /// parse_link_dump()'s operstate rule (see link_stats.cc). A link renamed between its two
 /// ioctls is asked for by ifindex with a one-link RTM_GETLINK request; a link that has
 /// disappeared since the dump is left out, as if it had gone before the dump. Retries an

@@ -107,6 +107,14 @@ std::uint16_t internet_checksum(std::span<const std::byte> bytes) {
 
 namespace {
 
+// Network byte order for the nonce and index: one swap instead of a loop of shifts.
+template <typename T>
+T to_big_endian(T v) {
+  if constexpr (std::endian::native == std::endian::big) return v;
+  if constexpr (sizeof(T) == 8) return __builtin_bswap64(v);
+  return __builtin_bswap32(v);
+}
+
 // The fill after the nonce and index is a byte ramp, fill_byte(index, offset) for each
 // offset, so a run of up to 256 of its bytes is a slice of this table starting at the first
 // one's value: the payload is written and checked with memcpy and memcmp, not byte by byte.
@@ -130,8 +138,10 @@ void for_each_fill_piece(std::uint32_t index, std::size_t size, F f) {
 
 void render_probe_payload(std::span<std::byte> out, std::uint64_t nonce, std::uint32_t index) {
   if (out.size() < kMinPayloadSize) throw std::length_error("ICMP payload too small for the probe");
-  for (std::size_t i = 0; i < 8; ++i) out[i] = static_cast<std::byte>((nonce >> (56 - 8 * i)) & 0xff);
-  for (std::size_t i = 0; i < 4; ++i) out[8 + i] = static_cast<std::byte>((index >> (24 - 8 * i)) & 0xff);
+  const std::uint64_t nonce_be = to_big_endian(nonce);
+  const std::uint32_t index_be = to_big_endian(index);
+  std::memcpy(out.data(), &nonce_be, 8);
+  std::memcpy(out.data() + 8, &index_be, 4);
   for_each_fill_piece(index, out.size(), [out](std::size_t at, std::span<const std::byte> fill) {
     std::memcpy(out.data() + at, fill.data(), fill.size());
   });
@@ -141,8 +151,10 @@ std::optional<ProbePayload> parse_probe_payload(std::span<const std::byte> paylo
                                                 std::size_t expected_size) {
   if (payload.size() < kMinPayloadSize) return std::nullopt;
   ProbePayload probe;
-  for (std::size_t i = 0; i < 8; ++i) probe.nonce = (probe.nonce << 8) | byte_at(payload, i);
-  for (std::size_t i = 8; i < 12; ++i) probe.index = (probe.index << 8) | byte_at(payload, i);
+  std::memcpy(&probe.nonce, payload.data(), 8);
+  std::memcpy(&probe.index, payload.data() + 8, 4);
+  probe.nonce = to_big_endian(probe.nonce);  // the same swap both ways
+  probe.index = to_big_endian(probe.index);
   probe.intact = payload.size() == expected_size;
   if (probe.intact) {
     for_each_fill_piece(probe.index, payload.size(), [&](std::size_t at, std::span<const std::byte> fill) {

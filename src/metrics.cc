@@ -71,12 +71,9 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   for (std::size_t i = 0; i < r.ping.size(); ++i) {
     const PingResult& p = r.ping[i];
     if (!p.resolved) continue;
-    std::string l = labels[i];
     LabelSet extra;
     extra.add("address", p.address).add("family", family_label(p.family));
-    l += ',';
-    l += extra.str();
-    w.sample("netprom_ping_target_info", l, std::uint64_t{1});
+    w.sample("netprom_ping_target_info", labels[i], std::uint64_t{1}, extra.str());
   }
 }
 

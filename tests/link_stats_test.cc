@@ -150,6 +150,28 @@ void check_distinct_stats64_bits(const LinkStats& link) {
   check_proc_sums(link, distinct_stats64());
 }
 
+// Cuts a good two-link datagram at every length: each cut must either leave whole messages
+// (parsed, not done, at most two links) or be rejected with EBADMSG; AddressSanitizer (the
+// asan run) catches any read past the exact-size copy. Returns how many cuts parsed.
+std::size_t parsed_cuts_of(const std::vector<std::byte>& whole,
+                           DumpStatus (*parse_dump)(std::span<const std::byte>, std::uint32_t, std::uint32_t,
+                                                    std::vector<LinkStats>&)) {
+  std::size_t parsed_cuts = 0;
+  for (std::size_t length = 0; length < whole.size(); ++length) {
+    std::vector<std::byte> cut(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(length));
+    std::vector<LinkStats> links;
+    try {
+      DumpStatus status = parse_dump(cut, kSeq, kPort, links);
+      BOOST_TEST(!status.done);
+      BOOST_TEST(links.size() <= 2u);
+      ++parsed_cuts;
+    } catch (const std::system_error& error) {
+      BOOST_TEST(error.code().value() == EBADMSG);
+    }
+  }
+  return parsed_cuts;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(link_stats)
@@ -511,28 +533,12 @@ BOOST_AUTO_TEST_CASE(operstate_of_the_wrong_size_is_a_bad_message) {
 }
 
 BOOST_AUTO_TEST_CASE(datagram_cut_anywhere_is_parsed_or_rejected_never_overread) {
-  // Cutting a good datagram at every length must either leave whole messages (parsed) or
-  // throw EBADMSG; AddressSanitizer (the asan run) catches any read past the exact-size copy.
   NlBuilder b;
   add_link(b, 1, "lo");
   add_link(b, 2, "eth0");
   b.control(NLMSG_DONE, 0, kSeq, kPort);
-  const std::vector<std::byte> whole = b.copy();
-  std::size_t parsed_cuts = 0;
-  for (std::size_t length = 0; length < whole.size(); ++length) {
-    std::vector<std::byte> cut(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(length));
-    std::vector<LinkStats> links;
-    try {
-      DumpStatus status = parse_link_dump(cut, kSeq, kPort, links);
-      BOOST_TEST(!status.done);
-      BOOST_TEST(links.size() <= 2u);
-      ++parsed_cuts;
-    } catch (const std::system_error& error) {
-      BOOST_TEST(error.code().value() == EBADMSG);
-    }
-  }
   // Only the empty datagram and the cuts at the two message boundaries are whole.
-  BOOST_TEST(parsed_cuts == 3u);
+  BOOST_TEST(parsed_cuts_of(b.copy(), parse_link_dump) == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(misaligned_datagram_is_refused) {
@@ -786,21 +792,7 @@ BOOST_AUTO_TEST_CASE(stats_dump_cut_anywhere_is_parsed_or_rejected_never_overrea
   add_stats(b, 1);
   add_stats(b, 2);
   b.control(NLMSG_DONE, 0, kSeq, kPort);
-  const std::vector<std::byte> whole = b.copy();
-  std::size_t parsed_cuts = 0;
-  for (std::size_t length = 0; length < whole.size(); ++length) {
-    std::vector<std::byte> cut(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(length));
-    std::vector<LinkStats> links;
-    try {
-      DumpStatus status = parse_stats_dump(cut, kSeq, kPort, links);
-      BOOST_TEST(!status.done);
-      BOOST_TEST(links.size() <= 2u);
-      ++parsed_cuts;
-    } catch (const std::system_error& error) {
-      BOOST_TEST(error.code().value() == EBADMSG);
-    }
-  }
-  BOOST_TEST(parsed_cuts == 3u);  // empty, and the two message boundaries
+  BOOST_TEST(parsed_cuts_of(b.copy(), parse_stats_dump) == 3u);  // empty, and the two message boundaries
 }
 
 BOOST_AUTO_TEST_CASE(only_a_kernel_without_rtm_getstats_falls_back_to_the_link_dump) {

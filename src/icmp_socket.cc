@@ -110,35 +110,24 @@ class LinuxIcmpSocket final : public IcmpSocket {
   int fd() const override { return fd_.get(); }
 
   std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) override {
-    const std::size_t n = std::min({packets.size(), errors.size(), kMaxBatch});
-    for (std::size_t i = 0; i < n; ++i) {
-      send_iov_[i].iov_base = const_cast<std::byte*>(packets[i].bytes.data());
-      send_iov_[i].iov_len = packets[i].bytes.size();
-      msghdr& h = send_msgs_[i].msg_hdr;
-      h = msghdr{};
-      h.msg_name = const_cast<sockaddr*>(&packets[i].destination->base);
-      h.msg_namelen = length_of(*packets[i].destination);
-      h.msg_iov = &send_iov_[i];
-      h.msg_iovlen = 1;
-      errors[i] = 0;
-    }
+    const std::size_t n = std::min(packets.size(), errors.size());
     std::size_t done = 0;
     while (done < n) {
-      const int sent = ::sendmmsg(fd_.get(), &send_msgs_[done], static_cast<unsigned>(n - done), MSG_DONTWAIT);
-      if (sent > 0) {
-        done += static_cast<std::size_t>(sent);
+      const OutgoingPacket& packet = packets[done];
+      if (::sendto(fd_.get(), packet.bytes.data(), packet.bytes.size(), MSG_DONTWAIT, &packet.destination->base,
+                   length_of(*packet.destination)) >= 0) {
+        errors[done++] = 0;
         continue;
       }
       const int error = errno;
       if (error == EINTR) continue;
       if (error == EAGAIN || error == EWOULDBLOCK) break;
-      // sendmmsg stops at the first failing message; it is this one when none was sent.
       if (is_per_destination_error(error)) {
         errors[done++] = error;
         continue;
       }
       throw_errno(error, fmt::format("cannot send {} echo request to {}", family_name(family_),
-                                     format_address(*packets[done].destination)));
+                                     format_address(*packet.destination)));
     }
     return done;
   }
@@ -228,8 +217,6 @@ class LinuxIcmpSocket final : public IcmpSocket {
   std::size_t slot_;
   std::size_t slots_ = 0;
   std::vector<std::byte> buffer_;
-  std::array<mmsghdr, kMaxBatch> send_msgs_{};
-  std::array<iovec, kMaxBatch> send_iov_{};
   std::array<mmsghdr, kMaxBatch> recv_msgs_{};
   std::array<iovec, kMaxBatch> recv_iov_{};
   std::array<sockaddr_in6, kMaxBatch> recv_names_{};

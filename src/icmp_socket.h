@@ -27,7 +27,8 @@ class IcmpPermissionError : public std::runtime_error {
 /// on the IP_RECVERR error queue. Raw sockets: all ICMP of the host, IPv4 with its IP header.
 enum class SocketKind { datagram, raw };
 
-/// The largest number of packets one send() or receive() call handles.
+/// The largest number of packets one receive() call handles, and the most echo requests
+/// Pinger renders at a time.
 inline constexpr std::size_t kMaxBatch = 64;
 
 /// One echo request to send.
@@ -57,7 +58,9 @@ class IcmpSocket {
   virtual SocketKind kind() const = 0;
   /// Family::v4 or Family::v6.
   virtual Family family() const = 0;
-  /// Sends packets[0..n) in order (at most kMaxBatch) with as few system calls as possible.
+  /// Sends packets[0..n) in order, one sendto(2) each: every request gets its own send time,
+  /// and sendto costs the kernel less than a sendmmsg(2) of one message (no msghdr or iovec
+  /// to copy in, no length to copy back; ~5 % of netprom's CPU for 10k x 5 on loopback).
   /// errors[i] becomes 0, or the errno of a failure that concerns that destination only
   /// (EHOSTUNREACH, ENETUNREACH, EACCES, EPERM from a firewall, ...). Returns how many
   /// packets were handled; fewer than packets.size() means the send buffer is full and

@@ -75,7 +75,7 @@ class FakeIcmpSocket final : public IcmpSocket {
   }
 
   std::vector<Sent> sent;
-  std::size_t send_calls = 0;      ///< send() calls (one sendmmsg each in the real socket)
+  std::size_t send_calls = 0;      ///< send() calls
   std::size_t receive_calls = 0;   ///< receive() calls
   /// receive() calls that found nothing (an EAGAIN each) although the call before had not
   /// filled its buffer, i.e. had already shown the queue empty.

@@ -24,11 +24,10 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
 
   auto counts = [&](std::string_view name, std::string_view help, auto field) {
     w.family(name, help, MetricType::gauge);
-    for (std::size_t i = 0; i < r.ping.size(); ++i) w.sample(name, labels[i], field(r.ping[i]));
+    w.samples(name, labels, [&](std::size_t i) { return field(r.ping[i]); });
   };
-  w.family("netprom_ping_up", "1 if at least one valid echo reply came back this run, else 0.", MetricType::gauge);
-  for (std::size_t i = 0; i < r.ping.size(); ++i)
-    w.sample("netprom_ping_up", labels[i], std::uint64_t{r.ping[i].received > 0 ? 1u : 0u});
+  counts("netprom_ping_up", "1 if at least one valid echo reply came back this run, else 0.",
+         [](const PingResult& p) { return std::uint64_t{p.received > 0 ? 1u : 0u}; });
   counts("netprom_ping_packets_sent", "Echo requests sent this run (answered, timed out or failed to send).",
          [](const PingResult& p) { return p.sent; });
   counts("netprom_ping_packets_received", "Distinct valid echo replies received in time this run.",
@@ -94,7 +93,7 @@ void render_history_families(const RunReport& r, const History& h, ExpositionWri
   };
   for (const Total& t : kTotals) {
     w.family(t.name, t.help, MetricType::counter);
-    for (std::size_t i = 0; i < h.dests.size(); ++i) w.sample(t.name, labels[i], h.dests[i].*t.field);
+    w.samples(t.name, labels, [&](std::size_t i) { return h.dests[i].*t.field; });
   }
   std::vector<std::string> le;
   for (double b : h.bounds) le.push_back(fmt::format("le=\"{}\"", format_value(b)));
@@ -146,12 +145,11 @@ void render_links(const RunReport& r, ExpositionWriter& w) {
   for (const LinkStats& l : r.links) labels.emplace_back(LabelSet().add("device", l.name).str());
   for (const LinkCounter& c : kLinkCounters) {
     w.family(c.name, c.help, MetricType::counter);
-    for (std::size_t i = 0; i < r.links.size(); ++i) w.sample(c.name, labels[i], r.links[i].*c.field);
+    w.samples(c.name, labels, [&](std::size_t i) { return r.links[i].*c.field; });
   }
   w.family("netprom_network_up", "1 if the interface's operational state is up (or unknown but running, as lo).",
            MetricType::gauge);
-  for (std::size_t i = 0; i < r.links.size(); ++i)
-    w.sample("netprom_network_up", labels[i], std::uint64_t{r.links[i].oper_up ? 1u : 0u});
+  w.samples("netprom_network_up", labels, [&](std::size_t i) { return std::uint64_t{r.links[i].oper_up ? 1u : 0u}; });
 }
 
 void render_self(const RunReport& r, ExpositionWriter& w) {

@@ -10,7 +10,10 @@
 
 namespace netprom {
 
-LinkNamer::LinkNamer(NameFn name, unsigned max_helpers) : name_(std::move(name)), max_helpers_(max_helpers) {}
+LinkNamer::LinkNamer(NameFn name, unsigned max_helpers) : name_(std::move(name)), max_helpers_(max_helpers) {
+  links_.reserve(kInitialLinks);
+  outcomes_.reserve(kInitialLinks);
+}
 
 LinkNamer::~LinkNamer() {
   {
@@ -23,18 +26,24 @@ LinkNamer::~LinkNamer() {
 
 void LinkNamer::add(std::vector<LinkStats>& links) {
   {
-    std::lock_guard lock(mutex_);
-    for (std::size_t i = 0; i < links.size(); i += kBatch) {
-      auto batch = std::make_unique<Batch>();
-      const auto first = links.begin() + static_cast<std::ptrdiff_t>(i);
-      const auto last = links.begin() + static_cast<std::ptrdiff_t>(std::min(links.size(), i + kBatch));
-      batch->links.assign(std::make_move_iterator(first), std::make_move_iterator(last));
-      batches_.push_back(std::move(batch));
+    std::unique_lock lock(mutex_);
+    const std::size_t size = links_.size() + links.size();
+    if (size > links_.capacity()) {
+      growing_ = true;
+      idle_.wait(lock, [this] { return busy_ == 0; });
+      const std::size_t capacity = std::max(size, 2 * links_.capacity());
+      links_.reserve(capacity);
+      outcomes_.reserve(capacity);
+      growing_ = false;
     }
-    waiting_ += links.size();
+    for (std::size_t i = 0; i < links.size(); i += kBatch)
+      batches_.push_back({links_.size() + i, std::min(kBatch, links.size() - i), nullptr});
+    // Within capacity: the elements of batches being named stay where they are.
+    links_.insert(links_.end(), std::make_move_iterator(links.begin()), std::make_move_iterator(links.end()));
+    outcomes_.resize(links_.size(), NameOutcome::gone);
   }
   work_.notify_all();
-  while (helpers_.size() < max_helpers_ && waiting_ >= kLinksPerHelper * (helpers_.size() + 1)) {
+  while (helpers_.size() < max_helpers_ && links_.size() >= kLinksPerHelper * (helpers_.size() + 1)) {
     try {
       helpers_.push_back(start_helper_thread([this] { help(); }));
     } catch (const std::system_error&) {  // a tasks limit: the feeding thread names them at the end
@@ -47,8 +56,9 @@ void LinkNamer::discard() {
   std::unique_lock lock(mutex_);
   idle_.wait(lock, [this] { return busy_ == 0; });
   batches_.clear();
+  links_.clear();
+  outcomes_.clear();
   next_ = 0;
-  waiting_ = 0;
 }
 
 std::vector<LinkStats> LinkNamer::finish(const AskFn& ask_again) {
@@ -59,39 +69,50 @@ std::vector<LinkStats> LinkNamer::finish(const AskFn& ask_again) {
     closing_ = true;
   }
   work_.notify_all();
-  while (Batch* batch = take()) name(*batch);
+  Work work;
+  while (take(work)) name(work);
   for (std::thread& helper : helpers_) helper.join();
   helpers_.clear();
-  std::vector<LinkStats> links;
-  links.reserve(waiting_);
-  for (const std::unique_ptr<Batch>& batch : batches_) {
-    if (batch->failure) std::rethrow_exception(batch->failure);
-    for (std::size_t i = 0; i < batch->links.size(); ++i) {
-      LinkStats& link = batch->links[i];
-      if (batch->outcome[i] == NameOutcome::named ||
-          (batch->outcome[i] == NameOutcome::ask_again && ask_again(link)))
-        links.push_back(std::move(link));
+  for (const Batch& batch : batches_)
+    if (batch.failure) std::rethrow_exception(batch.failure);
+  // Keep the named links and the asked-again ones that were found, in place and in order.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    if (outcomes_[i] == NameOutcome::named || (outcomes_[i] == NameOutcome::ask_again && ask_again(links_[i]))) {
+      if (kept != i) links_[kept] = std::move(links_[i]);
+      ++kept;
     }
   }
-  return links;
+  links_.erase(links_.begin() + static_cast<std::ptrdiff_t>(kept), links_.end());
+  batches_.clear();
+  outcomes_.clear();
+  next_ = 0;
+  return std::move(links_);
 }
 
-LinkNamer::Batch* LinkNamer::take() {
-  std::lock_guard lock(mutex_);
-  if (next_ == batches_.size()) return nullptr;
+bool LinkNamer::take_locked(Work& work) {
+  if (growing_ || next_ == batches_.size()) return false;
   ++busy_;
-  return batches_[next_++].get();
+  const Batch& batch = batches_[next_];
+  work = {next_++, links_.data() + batch.first, outcomes_.data() + batch.first, batch.count};
+  return true;
 }
 
-void LinkNamer::name(Batch& batch) {
-  batch.outcome.assign(batch.links.size(), NameOutcome::gone);
+bool LinkNamer::take(Work& work) {
+  std::lock_guard lock(mutex_);
+  return take_locked(work);
+}
+
+void LinkNamer::name(const Work& work) {
+  std::exception_ptr failure;
   try {
-    for (std::size_t i = 0; i < batch.links.size(); ++i) batch.outcome[i] = name_(batch.links[i]);
+    for (std::size_t i = 0; i < work.count; ++i) work.outcomes[i] = name_(work.links[i]);
   } catch (...) {
-    batch.failure = std::current_exception();
+    failure = std::current_exception();
   }
   {
     std::lock_guard lock(mutex_);
+    batches_[work.batch].failure = failure;
     --busy_;
   }
   idle_.notify_all();
@@ -99,15 +120,13 @@ void LinkNamer::name(Batch& batch) {
 
 void LinkNamer::help() {
   for (;;) {
-    Batch* batch = nullptr;
+    Work work;
     {
       std::unique_lock lock(mutex_);
-      work_.wait(lock, [this] { return closing_ || next_ < batches_.size(); });
-      if (abandon_ || next_ == batches_.size()) return;
-      ++busy_;
-      batch = batches_[next_++].get();
+      work_.wait(lock, [this] { return closing_ || (!growing_ && next_ < batches_.size()); });
+      if (abandon_ || !take_locked(work)) return;
     }
-    name(*batch);
+    name(work);
   }
 }
 

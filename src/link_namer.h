@@ -35,6 +35,9 @@ class LinkNamer {
  public:
   static constexpr std::size_t kLinksPerHelper = 128;
   static constexpr std::size_t kBatch = 64;  ///< links taken at a time: the last one to finish is short
+  /// Room made at the start (virtual memory until used): more links reallocate once per
+  /// doubling, with the helpers paused for it.
+  static constexpr std::size_t kInitialLinks = 4096;
 
   using NameFn = std::function<NameOutcome(LinkStats&)>;
   using AskFn = std::function<bool(LinkStats&)>;
@@ -56,15 +59,24 @@ class LinkNamer {
   std::vector<LinkStats> finish(const AskFn& ask_again);
 
  private:
+  /// Links [first, first + count) of links_; failure is the exception naming them threw.
   struct Batch {
-    std::vector<LinkStats> links;
-    std::vector<NameOutcome> outcome;
+    std::size_t first = 0, count = 0;
     std::exception_ptr failure;
   };
+  /// A taken batch, by pointers into links_ and outcomes_ that stay valid while it is
+  /// taken: the vectors are only reallocated while no batch is taken.
+  struct Work {
+    std::size_t batch = 0;
+    LinkStats* links = nullptr;
+    NameOutcome* outcomes = nullptr;
+    std::size_t count = 0;
+  };
 
-  Batch* take();           // the next batch nobody has taken, or null
-  void name(Batch& batch);  // names a taken batch, then marks it done
-  void help();              // a helper thread's loop
+  bool take_locked(Work& work);  // takes the next batch nobody has taken; false if none
+  bool take(Work& work);
+  void name(const Work& work);   // names a taken batch, then marks it done
+  void help();                   // a helper thread's loop
 
   NameFn name_;
   unsigned max_helpers_;
@@ -72,12 +84,20 @@ class LinkNamer {
   std::mutex mutex_;                  // guards everything below
   std::condition_variable work_;      // a batch was added, or closing_
   std::condition_variable idle_;      // busy_ went down
-  std::vector<std::unique_ptr<Batch>> batches_;  // in dump order; a Batch belongs to its taker until named
-  std::size_t next_ = 0;     // first batch not taken
-  std::size_t waiting_ = 0;  // links added since the last discard()
-  unsigned busy_ = 0;        // batches being named
-  bool closing_ = false;     // no batch will be added: helpers leave once none is left
-  bool abandon_ = false;     // helpers leave now (the namer is being destroyed)
+  /// Every link added since the last discard(), in dump order, and what naming found: the
+  /// links are moved in once and handed out by finish() in place, without another copy
+  /// (with 2,000 links each copy is 340 KB of fresh memory to fault in). Only the feeding
+  /// thread changes the vectors themselves (appending within their capacity while batches
+  /// are taken, reallocating while none is); the elements of a taken batch belong to its
+  /// taker until it is named.
+  std::vector<LinkStats> links_;
+  std::vector<NameOutcome> outcomes_;
+  std::vector<Batch> batches_;  // in dump order
+  std::size_t next_ = 0;        // first batch not taken
+  unsigned busy_ = 0;           // batches being named
+  bool growing_ = false;        // links_ is about to be reallocated: take nothing
+  bool closing_ = false;        // no batch will be added: helpers leave once none is left
+  bool abandon_ = false;        // helpers leave now (the namer is being destroyed)
 };
 
 }  // namespace netprom

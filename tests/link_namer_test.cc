@@ -92,6 +92,26 @@ BOOST_AUTO_TEST_CASE(thousands_of_links_in_many_datagrams_are_each_named_once_in
   }
 }
 
+BOOST_AUTO_TEST_CASE(links_beyond_the_first_room_move_while_no_helper_names_and_keep_their_counters) {
+  // Five times the room made at the start: the storage is reallocated twice (more with small
+  // datagrams) while helpers are naming earlier batches; each link is still named once, with
+  // its own counters, in order.
+  const std::size_t total = 5 * LinkNamer::kInitialLinks + 77;
+  Naming naming;
+  naming.delay = std::chrono::microseconds(1);
+  LinkNamer namer(naming.fn(), 3);
+  std::uint32_t next = 1;
+  while (next <= total) {
+    const std::size_t n = std::min<std::size_t>(next % 3 == 0 ? 500 : 141, total + 1 - next);
+    auto links = datagram(next, n);
+    namer.add(links);
+    next += static_cast<std::uint32_t>(n);
+  }
+  const auto named = namer.finish([](LinkStats&) { return false; });
+  check_in_order(named, 1, total);
+  for (std::uint32_t i = 1; i <= total; ++i) BOOST_TEST_REQUIRE(naming.calls[i] == 1, "link " << i);
+}
+
 BOOST_AUTO_TEST_CASE(gone_links_are_left_out_and_changed_ones_asked_again_on_the_feeding_thread) {
   // ifindex % 5 == 0: gone; % 5 == 1: ask again, which finds odd ones and loses even ones.
   std::atomic<int> asked_elsewhere{0};

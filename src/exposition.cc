@@ -11,21 +11,18 @@
 namespace netprom {
 namespace {
 
-template <typename Buffer>
-void append_escaped(Buffer& out, std::string_view text, bool quote) {
-  for (char c : text) {
-    switch (c) {
-      case '\\': out.append(std::string_view("\\\\")); break;
-      case '\n': out.append(std::string_view("\\n")); break;
-      case '"':
-        if (quote) {
-          out.append(std::string_view("\\\""));
-          break;
-        }
-        [[fallthrough]];
-      default: out.push_back(c);
-    }
+// Copies the runs between characters to escape in one piece each: most label values and
+// help texts have none, and a push_back per character was 5 % of a 10,000-destination run.
+void append_escaped(std::string& out, std::string_view text, bool quote) {
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '\\' && c != '\n' && (c != '"' || !quote)) continue;
+    out.append(text.substr(from, i - from));
+    out.append(c == '\\' ? "\\\\" : c == '\n' ? "\\n" : "\\\"");
+    from = i + 1;
   }
+  out.append(text.substr(from));
 }
 
 // memcpy for the short pieces of a sample line (a name, a label set: mostly 10-60 bytes),

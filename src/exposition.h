@@ -23,6 +23,8 @@ class LabelSet {
   /// Appends name="value", escaping `\`, `"` and newline in the value. `name` must already be
   /// a valid label name (metrics.cc and config validation guarantee it).
   LabelSet& add(std::string_view name, std::string_view value);
+  /// Empties the set, keeping its memory for the next one.
+  void clear() { text_.clear(); }
   /// The rendered labels without braces; empty when there are none.
   std::string_view str() const { return text_; }
 

@@ -67,10 +67,11 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
       if (rtt[i]) w.sample(f.name, labels[i], (*rtt[i]).*f.field);
   }
   w.family("netprom_ping_target_info", "The address pinged for a destination this run (value 1).", MetricType::gauge);
+  LabelSet extra;
   for (std::size_t i = 0; i < r.ping.size(); ++i) {
     const PingResult& p = r.ping[i];
     if (!p.resolved) continue;
-    LabelSet extra;
+    extra.clear();
     extra.add("address", p.address).add("family", family_label(p.family));
     w.sample("netprom_ping_target_info", labels[i], std::uint64_t{1}, extra.str());
   }

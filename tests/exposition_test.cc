@@ -32,6 +32,12 @@ BOOST_AUTO_TEST_CASE(hostile_label_values_are_escaped) {
   BOOST_TEST(l.str() == R"(dest="a\"b\\c\nd",site="café }{,=")");
 }
 
+BOOST_AUTO_TEST_CASE(escapes_at_the_ends_and_back_to_back_and_empty_values) {
+  BOOST_TEST(LabelSet().add("a", "\\\"\n").str() == R"(a="\\\"\n")");
+  BOOST_TEST(LabelSet().add("a", "\"x\"").add("b", "").add("c", "y\\").str() == R"(a="\"x\"",b="",c="y\\")");
+  BOOST_TEST(LabelSet().add("a", "\n\nz\n").str() == R"(a="\n\nz\n")");
+}
+
 BOOST_AUTO_TEST_CASE(help_escapes_backslash_and_newline_but_not_quotes) {
   ExpositionWriter w;
   w.family("m", "say \"hi\"\\\nbye", MetricType::gauge);

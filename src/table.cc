@@ -75,6 +75,23 @@ std::string human_bytes(std::uint64_t b) {
   return u == 0 ? fmt::format("{} B", b) : fmt::format("{:.1f} {}", v, kUnits[u]);
 }
 
+// A count in at most `width` columns: exact when it fits, else in the unit of 1000^k (k, M,
+// G, T, P, E; as `ip -h -s link` prints packets) that leaves 1 to 999 before it, with one
+// decimal when there is room. A busy link passes 10^8 packets in days; the columns must
+// hold its counters for years.
+std::string fit_count(std::uint64_t n, std::size_t width) {
+  std::string exact = fmt::format("{}", n);
+  if (exact.size() <= width) return exact;
+  double v = static_cast<double>(n);
+  for (char unit : std::string_view("kMGTPE")) {
+    v /= 1000;
+    if (v >= 999.5) continue;  // would round to 1000: the next unit reads better
+    for (std::string s : {fmt::format("{:.1f}{}", v, unit), fmt::format("{:.0f}{}", v, unit)})
+      if (s.size() <= width) return s;
+  }
+  return exact;  // not reached for widths of 3 or more: 2^64 - 1 is "18E"
+}
+
 }  // namespace
 
 std::string render_sparkline(const std::vector<double>& rtt, std::size_t cells) {
@@ -146,7 +163,9 @@ std::string render_table(const RunReport& r, bool color) {
     for (const LinkStats& l : r.links) {
       fmt::format_to(it, "{} {}{:<4}{} {:>10} {:>8} {:>4} {:>5} {:>10} {:>8} {:>4} {:>5}\n", fit(printable(l.name), 12),
                      l.oper_up ? c.green : c.red, l.oper_up ? "up" : "down", c.reset, human_bytes(l.rx_bytes),
-                     l.rx_packets, l.rx_errs, l.rx_drop, human_bytes(l.tx_bytes), l.tx_packets, l.tx_errs, l.tx_drop);
+                     fit_count(l.rx_packets, 8), fit_count(l.rx_errs, 4), fit_count(l.rx_drop, 5),
+                     human_bytes(l.tx_bytes), fit_count(l.tx_packets, 8), fit_count(l.tx_errs, 4),
+                     fit_count(l.tx_drop, 5));
     }
   } else if (r.interfaces_enabled) {
     fmt::format_to(it, "{}interfaces failed: see the error above{}\n", c.red, c.reset);

@@ -51,4 +51,39 @@ BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
   BOOST_TEST(colored.find("\033[33m  25%\033[0m") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(big_interface_counters_keep_the_table_within_80_columns) {
+  // A busy host's counters: exact while they fit their column, then k/M/G/T/P/E.
+  std::vector<LinkStats> links(3);
+  links[0].name = "lo";
+  links[0].oper_up = true;
+  links[0].rx_bytes = links[0].tx_bytes = 12290031301u;
+  links[0].rx_packets = links[0].tx_packets = 121257705u;  // 9 digits in an 8-wide column
+  links[1].name = "eth0";
+  links[1].rx_packets = 99999999u;  // 8 digits: still exact
+  links[1].rx_errs = 9999u;
+  links[1].rx_drop = 123456u;
+  links[1].tx_errs = 10000u;
+  links[1].tx_drop = 99999u;
+  links[1].tx_packets = 999999999u;  // 999.999999M rounds up: 1.0G, not 1000.0M
+  links[2].name = "max";
+  links[2].rx_bytes = links[2].tx_bytes = links[2].rx_packets = links[2].tx_packets = links[2].rx_errs =
+      links[2].tx_errs = links[2].rx_drop = links[2].tx_drop = 18446744073709551615u;
+  RunReport r;
+  r.interfaces_enabled = r.interfaces_ok = true;
+  r.links = links;
+  const std::string expected =
+      "DEVICE       LINK         RX  PACKETS  ERR  DROP         TX  PACKETS  ERR  DROP\n"
+      "lo           up     11.4 GiB   121.3M    0     0   11.4 GiB   121.3M    0     0\n"
+      "eth0         down        0 B 99999999 9999  123k        0 B     1.0G  10k 99999\n"
+      "max          down   16.0 EiB    18.4E  18E 18.4E   16.0 EiB    18.4E  18E 18.4E\n";
+  const std::string table = render_table(r, false);
+  BOOST_TEST(table == expected);
+  std::size_t start = 0;
+  while (start < table.size()) {
+    const std::size_t end = table.find('\n', start);
+    BOOST_TEST(end - start <= 80u);
+    start = end + 1;
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

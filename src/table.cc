@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -62,7 +64,17 @@ std::string fit(std::string_view s, std::size_t width) {
   return out;
 }
 
-std::string ms(double seconds) { return fmt::format("{:7.3f}", seconds * 1000); }
+// Milliseconds right-aligned in `width` columns, with fewer decimals for long round trips
+// (a reply can take up to the 3,600 s timeout).
+std::string ms(double seconds, std::size_t width = 7) {
+  const double v = seconds * 1000;
+  std::string text;
+  for (int decimals = 3; decimals >= 0; --decimals) {
+    text = fmt::format("{:.{}f}", v, decimals);
+    if (text.size() <= width) break;
+  }
+  return fmt::format("{:>{}}", text, width);
+}
 
 std::string human_bytes(std::uint64_t b) {
   static constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -128,30 +140,43 @@ std::string render_table(const RunReport& r, bool color) {
   std::string out;
   auto it = std::back_inserter(out);
   if (r.ping_enabled && r.ping_ok) {
-    fmt::format_to(it, "{}{} {:>9} {:>5} {:>7} {:>7} {:>7} {:>6} {}{}\n", c.dim, fit("DESTINATION (ADDRESS)", 22),
-                   "SENT/RECV", "LOSS", "MIN ms", "AVG ms", "MAX ms", "SDEV", "RTT", c.reset);
+    // SENT/RECV takes what it needs from the name column ("10000/10000" at -n 10000).
+    std::vector<std::string> counts;
+    std::size_t counts_width = 9;
+    for (const PingResult& p : r.ping) {
+      counts.push_back(fmt::format("{}/{}", p.sent, p.received));
+      counts_width = std::max(counts_width, counts.back().size());
+    }
+    const std::size_t name_width = 22 - (counts_width - 9);
+    fmt::format_to(it, "{}{} {:>{}} {:>5} {:>7} {:>7} {:>7} {:>6} {}{}\n", c.dim, fit("DESTINATION (ADDRESS)", name_width),
+                   "SENT/RECV", counts_width, "LOSS", "MIN ms", "AVG ms", "MAX ms", "SDEV", "RTT", c.reset);
     for (std::size_t i = 0; i < r.ping.size(); ++i) {
       const PingResult& p = r.ping[i];
       std::string name = printable(r.targets[i].name);
       if (p.resolved && p.address != r.targets[i].name) name += " (" + p.address + ")";
-      std::string counts = fmt::format("{}/{}", p.sent, p.received);
       if (!p.resolved) {
-        fmt::format_to(it, "{} {:>9} {}{:>5} {}{}\n", fit(name, 22), counts, c.red, "-", "name did not resolve",
-                       c.reset);
+        fmt::format_to(it, "{} {:>{}} {}{:>5} {}{}\n", fit(name, name_width), counts[i], counts_width, c.red, "-",
+                       "name did not resolve", c.reset);
         continue;
       }
       double loss = p.sent ? 1.0 - static_cast<double>(p.received) / static_cast<double>(p.sent) : 1.0;
       std::string_view tint = p.received == 0 ? c.red : loss > 0 ? c.yellow : c.green;
       std::string loss_text = fmt::format("{:.0f}%", loss * 100);
       auto stats = summarize_rtts(p.rtt_seconds);
-      std::string rtts = stats ? fmt::format("{} {} {} {:>6.3f}", ms(stats->min), ms(stats->avg),
-                                             ms(stats->max), stats->stddev * 1000)
+      std::string rtts = stats ? fmt::format("{} {} {} {}", ms(stats->min), ms(stats->avg), ms(stats->max),
+                                             ms(stats->stddev, 6))
                                : fmt::format("{:>7} {:>7} {:>7} {:>6}", "-", "-", "-", "-");
+      const std::string spark = render_sparkline(p.rtt_seconds, kSparkCells);
       std::string extra;
       if (p.duplicates) extra += fmt::format(" {} dup", p.duplicates);
       if (p.errors) extra += fmt::format(" {} icmp err", p.errors);
-      fmt::format_to(it, "{} {:>9} {}{:>5}{} {} {}{}{}{}\n", fit(name, 22), counts, tint, loss_text, c.reset, rtts,
-                     tint, render_sparkline(p.rtt_seconds, kSparkCells), c.reset, extra);
+      // The row is 70 columns before the sparkline; notes that do not fit in 80 go on a line
+      // of their own below it, ending in column 80.
+      constexpr std::size_t kBeforeSpark = 70;
+      if (!extra.empty() && kBeforeSpark + columns(spark) + extra.size() > 80)
+        extra = fmt::format("\n{:>80}", std::string_view(extra).substr(1));
+      fmt::format_to(it, "{} {:>{}} {}{:>5}{} {} {}{}{}{}\n", fit(name, name_width), counts[i], counts_width, tint,
+                     loss_text, c.reset, rtts, tint, spark, c.reset, extra);
     }
   } else if (r.ping_enabled) {
     fmt::format_to(it, "{}ping failed: see the error above{}\n", c.red, c.reset);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "table.h"
 
@@ -83,6 +85,34 @@ BOOST_AUTO_TEST_CASE(big_interface_counters_keep_the_table_within_80_columns) {
     const std::size_t end = table.find('\n', start);
     BOOST_TEST(end - start <= 80u);
     start = end + 1;
+  }
+}
+
+BOOST_AUTO_TEST_CASE(long_counts_slow_replies_and_notes_keep_the_table_within_80_columns) {
+  std::vector<TargetSpec> targets{{"a-rather-long-destination-name", "192.0.2.1", Family::any, {}, ""},
+                                  {"slow", "192.0.2.2", Family::any, {}, ""},
+                                  {"dups", "192.0.2.3", Family::any, {}, ""}};
+  std::vector<PingResult> ping(3);
+  ping[0] = {true, "192.0.2.1", Family::v4, 10000, 10000, 0, 0, 0, 0, std::vector<double>(10000, 0.001)};
+  ping[1] = {true, "192.0.2.2", Family::v4, 2, 2, 0, 0, 0, 0, {0.5, 3599.5}};
+  ping[2] = {true, "192.0.2.3", Family::v4, 10, 10, 12, 0, 3, 0, std::vector<double>(10, 0.002)};
+  RunReport r;
+  r.ping_enabled = r.ping_ok = true;
+  r.targets = targets;
+  r.ping = ping;
+  const std::string expected =
+      "DESTINATION (ADDRES…   SENT/RECV  LOSS  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
+      "a-rather-long-desti… 10000/10000    0%   1.000   1.000   1.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
+      "slow (192.0.2.2)             2/2    0% 500.000 1800000 3599500 1799500 ▁█\n"
+      "dups (192.0.2.3)           10/10    0%   2.000   2.000   2.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
+      "                                                               12 dup 3 icmp err\n";
+  const std::string table = render_table(r, false);
+  BOOST_TEST(table == expected);
+  for (std::size_t start = 0, end; start < table.size(); start = end + 1) {
+    end = table.find('\n', start);
+    const std::string_view line = std::string_view(table).substr(start, end - start);
+    // Columns: one per code point (UTF-8 continuation bytes do not count).
+    BOOST_TEST(std::count_if(line.begin(), line.end(), [](char ch) { return (ch & 0xc0) != 0x80; }) <= 80);
   }
 }
 

@@ -12,7 +12,6 @@
 
 #include <linux/netlink.h>
 
-
 namespace netprom {
 
 /// A dump is redone at most this many times when the kernel flags it NLM_F_DUMP_INTR, with a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Helper threads for the few places where a run's work splits: naming thousands of links while
-// their dump arrives, writing the output while the rest is rendered.
+// Helper threads for where a run's work splits: naming thousands of links while their dump
+// arrives (LinkNamer).
 #pragma once
 
 #include <functional>

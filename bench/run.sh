@@ -65,12 +65,12 @@ echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 -c 'for i in range(10000): print(f"127.1.{i // 250}.{i % 250 + 1}")' >"$tmp/list10k"
 python3 -c 'for i in range(100000): print(f"127.{2 + i // 62500}.{i // 250 % 250}.{i % 250 + 1}")' >"$tmp/list100k"
 
-ping_args=(-n 5 -i 1 -W 1 --no-interfaces -o -)
+ping_args=(-c 5 -i 1 -W 1 --no-interfaces -o -)
 fping_args=(-q -c 5 -p 1000 -i 0 -t 1000)
 
 if [[ " $cases " == *" 10k "* ]]; then
   echo "== 10k: 10,000 destinations x 5 at 1 s, netprom vs fping ($runs runs each, interleaved)"
-  run --case 10k --tool netprom --warmup --stdout "$tmp/np.out" --parse netprom -- "${np[@]}" -n 1 -W 1 --no-interfaces -o - 127.0.0.1
+  run --case 10k --tool netprom --warmup --stdout "$tmp/np.out" --parse netprom -- "${np[@]}" -c 1 -W 1 --no-interfaces -o - 127.0.0.1
   run --case 10k --tool fping --warmup --stderr "$tmp/fp.err" --parse fping -- fping -q -c 1 127.0.0.1
   for ((r = 0; r < runs; r++)); do
     # Alternate who goes first, so a load drift does not favour one side.

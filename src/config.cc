@@ -1,13 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "config.h"
 
-// toml++ is compiled in from its headers (Makefile). Debian's libtomlplusplus is built with
-// NDEBUG, which turns its internal assert()s off; keep them off in every build of ours too,
-// so that input which breaks one of them (upstream #294, tests/fuzz_regression_test.cc) is a
-// config error as with the shared library, not an abort in builds without NDEBUG.
-#ifndef TOML_ASSERT
-#define TOML_ASSERT(expr) static_cast<void>(0)
-#endif
 #include <toml++/toml.h>
 #include <fmt/format.h>
 

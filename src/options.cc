@@ -7,13 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cctype>
 #include <cmath>
-#include <regex>
 
 #include <fmt/format.h>
 
 #include "icmp_packet.h"
+#include "interface_filter.h"
 
 namespace netprom {
 namespace {
@@ -21,36 +20,6 @@ namespace {
 // The payload carries a per-run nonce and a request index (icmp_packet.h).
 constexpr double kMinPayload = kMinPayloadSize;
 constexpr double kMaxPayload = kMaxPayloadSize;
-constexpr std::size_t kMaxRegex = 1024;
-constexpr std::ptrdiff_t kMaxRegexGroups = 100;
-constexpr double kMaxRegexRepetition = 4096;
-
-// The product of every {n} / {n,m} / {n,} count in a pattern (each at least 1): an upper bound
-// on how much std::regex unrolls, as if every repetition were nested in the others.
-double repetition_product(std::string_view pattern) {
-  double product = 1;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '\\') {
-      ++i;  // an escaped '{' is a literal
-      continue;
-    }
-    if (pattern[i] != '{') continue;
-    double largest = 1, number = 0;
-    bool digits = false;
-    std::size_t j = i + 1;
-    for (; j < pattern.size() && (std::isdigit(static_cast<unsigned char>(pattern[j])) || pattern[j] == ','); ++j) {
-      if (pattern[j] == ',') {
-        largest = std::max(largest, number + 1);  // {n,} unrolls n copies and a loop
-        number = 0;
-        continue;
-      }
-      number = std::min(number * 10 + (pattern[j] - '0'), 1e9);
-      digits = true;
-    }
-    if (digits && j < pattern.size() && pattern[j] == '}') product *= std::max(largest, number);
-  }
-  return product;
-}
 
 template <typename T>
 T get(const OptionValue& v) {
@@ -66,14 +35,14 @@ const std::array kOptions = {
     OptionDef{"targets-file", "f", "FILE", "read destinations from FILE, one DEST a line, '#' comments; '-' = stdin",
               "", ValueKind::text, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.targets_file = get<std::string>(v); }},
-    OptionDef{"count", "n", "N", "echo requests per destination", "5", ValueKind::integer, 1, 10000, {},
+    OptionDef{"count", "c", "N", "echo requests per destination", "5", ValueKind::integer, 1, 10000, {},
               [](Settings& s, const OptionValue& v) { s.count = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"interval", "i", "SECONDS", "time between requests to one destination", "1",
               ValueKind::seconds, 0.001, 3600, {},
               [](Settings& s, const OptionValue& v) { s.interval = get<double>(v); }},
     OptionDef{"timeout", "W", "SECONDS", "wait this long for each reply", "2", ValueKind::seconds, 0.001, 3600, {},
               [](Settings& s, const OptionValue& v) { s.timeout = get<double>(v); }},
-    OptionDef{"deadline", "", "SECONDS", "hard bound on the whole run, name resolution included", "50",
+    OptionDef{"deadline", "w", "SECONDS", "hard bound on the whole run, name resolution included", "50",
               ValueKind::seconds, 0.01, 86400, {},
               [](Settings& s, const OptionValue& v) { s.deadline = get<double>(v); }},
     OptionDef{"ipv4", "4", "", "resolve names to IPv4 addresses only", "", ValueKind::flag, 0, 0, {},
@@ -86,9 +55,9 @@ const std::array kOptions = {
               }},
     OptionDef{"size", "s", "BYTES", "ICMP payload bytes", "56", ValueKind::integer, kMinPayload, kMaxPayload, {},
               [](Settings& s, const OptionValue& v) { s.size = static_cast<int>(get<std::int64_t>(v)); }},
-    OptionDef{"ttl", "", "N", "IP time to live / IPv6 hop limit", "system default", ValueKind::integer, 1, 255, {},
+    OptionDef{"ttl", "t", "N", "IP time to live / IPv6 hop limit", "system default", ValueKind::integer, 1, 255, {},
               [](Settings& s, const OptionValue& v) { s.ttl = static_cast<int>(get<std::int64_t>(v)); }},
-    OptionDef{"tos", "", "N", "IPv4 type of service / IPv6 traffic class", "0", ValueKind::integer, 0, 255, {},
+    OptionDef{"tos", "Q", "N", "IPv4 type of service / IPv6 traffic class", "0", ValueKind::integer, 0, 255, {},
               [](Settings& s, const OptionValue& v) { s.tos = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"source", "", "ADDR", "send from this source address", "", ValueKind::address, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.source = get<std::string>(v); }},
@@ -107,10 +76,10 @@ const std::array kOptions = {
               [](Settings& s, const OptionValue& v) { s.no_ping = get<bool>(v); }},
     OptionDef{"no-interfaces", "", "", "do not read interface counters", "", ValueKind::flag, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.no_interfaces = get<bool>(v); }},
-    OptionDef{"interface-include", "", "REGEX", "only interfaces whose whole name matches REGEX", "all",
+    OptionDef{"interface-include", "", "REGEX", "only interfaces whose whole name matches REGEX (RE2 syntax)", "all",
               ValueKind::regex, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.interface_include = get<std::string>(v); }},
-    OptionDef{"interface-exclude", "", "REGEX", "skip interfaces whose whole name matches REGEX", "none",
+    OptionDef{"interface-exclude", "", "REGEX", "skip interfaces whose whole name matches REGEX (RE2 syntax)", "none",
               ValueKind::regex, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.interface_exclude = get<std::string>(v); }},
     OptionDef{"format", "", "FORMAT", "prom (text format 0.0.4) or table (a summary for people)", "prom",
@@ -179,22 +148,8 @@ void check_text(const OptionDef& def, const std::string& text) {
                                            IFNAMSIZ - 1, text));
       break;
     case ValueKind::regex:
-      // std::regex compiles by recursion: 50,000 nested groups overflow the stack. Interface
-      // patterns are short; bound them well below any depth that could.
-      if (text.size() > kMaxRegex || std::count(text.begin(), text.end(), '(') > kMaxRegexGroups)
-        throw OptionValueError(fmt::format("is longer than {} bytes or {} groups; interface patterns need far less",
-                                           kMaxRegex, kMaxRegexGroups));
-      // Counted repetition is unrolled into the automaton: "a{40000}" alone takes seconds to
-      // compile and nests multiply. Interface names have at most 15 bytes, so bound the product.
-      if (repetition_product(text) > kMaxRegexRepetition)
-        throw OptionValueError(fmt::format("repeats too much (counts in {{}} multiply to over {}); "
-                                           "interface names have at most 15 bytes",
-                                           kMaxRegexRepetition));
-      try {
-        std::regex re(text, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        throw OptionValueError(fmt::format("is not a valid regular expression: '{}': {}", text, e.what()));
-      }
+      if (std::string problem = interface_pattern_problem(text); !problem.empty())
+        throw OptionValueError(fmt::format("is not a valid RE2 pattern: '{}': {}", text, problem));
       break;
     case ValueKind::choice: {
       bool ok = false;

@@ -25,7 +25,7 @@ enum class ValueKind {
   text,      ///< free text (a path)
   address,   ///< an IPv4 or IPv6 address literal
   ifname,    ///< a network interface name
-  regex,     ///< an ECMAScript regular expression, matched against the whole name
+  regex,     ///< an RE2 pattern, matched against the whole name
   choice,    ///< one of `choices` (comma-separated)
   list,      ///< increasing positive numbers; on the command line comma-separated
 };

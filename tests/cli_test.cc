@@ -29,7 +29,7 @@ std::string usage_error(std::vector<const char*> argv) {
 BOOST_AUTO_TEST_SUITE(cli)
 
 BOOST_AUTO_TEST_CASE(short_and_long_options_and_destinations) {
-  CommandLine cl = parse({"-n", "3", "--interval", "0.2", "-W", "1", "-o", "-", "127.0.0.1", "lo6=::1", "-6"});
+  CommandLine cl = parse({"-c", "3", "--interval", "0.2", "-W", "1", "-o", "-", "127.0.0.1", "lo6=::1", "-6"});
   Settings s = merge_settings({}, cl, std::nullopt);
   BOOST_TEST(s.count == 3);
   BOOST_TEST(s.interval == 0.2);
@@ -55,8 +55,72 @@ BOOST_AUTO_TEST_CASE(out_of_range_values_are_usage_errors_with_the_range) {
 }
 
 BOOST_AUTO_TEST_CASE(unknown_option_is_a_plain_ascii_usage_error) {
-  BOOST_TEST(usage_error({"--bogus"}) == "Option 'bogus' does not exist");
+  BOOST_TEST(usage_error({"--bogus"}) == "unknown option '--bogus'");
+  BOOST_TEST(usage_error({"-x"}) == "unknown option '-x'");
   BOOST_TEST(usage_error({"-4", "-6"}) == "-4 and -6 exclude each other; give one");
+  BOOST_TEST(usage_error({"-46"}) == "-4 and -6 exclude each other; give one");
+}
+
+BOOST_AUTO_TEST_CASE(a_misspelt_long_option_gets_did_you_mean) {
+  BOOST_TEST(usage_error({"--intervall", "1"}) == "unknown option '--intervall', did you mean '--interval'?");
+  BOOST_TEST(usage_error({"--interval-exclude=x"}) ==
+             "unknown option '--interval-exclude', did you mean '--interface-exclude'?");
+  BOOST_TEST(usage_error({"--cuont=3"}) == "unknown option '--cuont', did you mean '--count'?");
+  BOOST_TEST(usage_error({"--chek"}) == "unknown option '--chek', did you mean '--check'?");
+  BOOST_TEST(usage_error({"--help=yes"}) == "--help takes no value");
+}
+
+BOOST_AUTO_TEST_CASE(ping_letters) {
+  CommandLine cl = parse({"-c", "3", "-i", "0.5", "-W", "0.25", "-w", "9", "-s", "100", "-t", "7", "-Q", "16",
+                          "-I", "lo", "-4", "-f", "list.txt", "--config", "x.toml"});
+  Settings s = merge_settings({}, cl, std::nullopt);
+  BOOST_TEST(s.count == 3);
+  BOOST_TEST(s.interval == 0.5);
+  BOOST_TEST(s.timeout == 0.25);
+  BOOST_TEST(s.deadline == 9.0);
+  BOOST_TEST(s.size == 100);
+  BOOST_TEST(*s.ttl == 7);
+  BOOST_TEST(*s.tos == 16);
+  BOOST_TEST(*s.interface == "lo");
+  BOOST_TEST((s.family == Family::v4));
+  BOOST_TEST(*s.targets_file == "list.txt");
+  BOOST_TEST(*cl.config_path == "x.toml");
+  // The old letters are gone: -c is the count, not the config file, and -n is nothing.
+  BOOST_TEST(usage_error({"-c", "x.toml"}) == "--count must be a whole number from 1 to 10000, got 'x.toml'");
+  BOOST_TEST(usage_error({"-n", "3"}) == "unknown option '-n'");
+}
+
+BOOST_AUTO_TEST_CASE(values_attached_or_apart_and_grouped_flags) {
+  CommandLine cl = parse({"-i0.2", "-W0.5", "-c3", "-f/tmp/list", "-w12.5", "-s1400", "-t64", "-Q16", "-4I", "lo",
+                          "127.0.0.1"});
+  Settings s = merge_settings({}, cl, std::nullopt);
+  BOOST_TEST(s.interval == 0.2);
+  BOOST_TEST(s.timeout == 0.5);
+  BOOST_TEST(s.count == 3);
+  BOOST_TEST(*s.targets_file == "/tmp/list");
+  BOOST_TEST(s.deadline == 12.5);
+  BOOST_TEST(s.size == 1400);
+  BOOST_TEST(*s.ttl == 64);
+  BOOST_TEST(*s.tos == 16);
+  BOOST_TEST((s.family == Family::v4));
+  BOOST_TEST(*s.interface == "lo");
+  BOOST_TEST(cl.dests == std::vector<std::string>{"127.0.0.1"});
+  // A value may start with '-' (it gets the range message), '-' alone is standard input, and
+  // words after "--" are destinations.
+  BOOST_TEST(usage_error({"-i", "-1"}) == "--interval must be a number of seconds from 0.001 to 3600, got -1");
+  BOOST_TEST(usage_error({"-i-1"}) == "--interval must be a number of seconds from 0.001 to 3600, got -1");
+  BOOST_TEST(*merge_settings({}, parse({"-f", "-"}), std::nullopt).targets_file == "-");
+  BOOST_TEST(*merge_settings({}, parse({"-o-"}), std::nullopt).output == "-");
+  BOOST_TEST((parse({"--", "a=127.0.0.1"}).dests == std::vector<std::string>{"a=127.0.0.1"}));
+  BOOST_TEST(usage_error({"-c"}) == "-c needs a value");
+  BOOST_TEST(usage_error({"--count"}) == "--count needs a value");
+  BOOST_TEST(usage_error({"-4x"}) == "unknown option '-x'");
+}
+
+BOOST_AUTO_TEST_CASE(normalized_arguments_are_long_with_attached_values) {
+  std::vector<const char*> argv{"netprom", "-4c3", "-i", "0.2", "--output", "-", "--no-ping", "h", "--", "-x"};
+  std::vector<std::string> want{"--ipv4", "--count=3", "--interval=0.2", "--output=-", "--no-ping", "h", "--", "-x"};
+  BOOST_TEST(normalize_arguments(static_cast<int>(argv.size()), argv.data()) == want);
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_destinations_are_usage_errors) {
@@ -71,9 +135,9 @@ BOOST_AUTO_TEST_CASE(duplicate_destinations_are_usage_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(deadline_must_leave_room_for_the_requests) {
-  Settings s = merge_settings({}, parse({"-n", "100"}), std::nullopt);
+  Settings s = merge_settings({}, parse({"-c", "100"}), std::nullopt);
   BOOST_CHECK_THROW(check_settings(s), OptionValueError);
-  s = merge_settings({}, parse({"-n", "100", "--deadline", "200"}), std::nullopt);
+  s = merge_settings({}, parse({"-c", "100", "-w", "200"}), std::nullopt);
   BOOST_CHECK_NO_THROW(check_settings(s));
 }
 
@@ -82,6 +146,21 @@ BOOST_AUTO_TEST_CASE(help_lists_every_option_of_the_table) {
   for (const OptionDef& def : option_table()) BOOST_TEST(help.find("--" + std::string(def.name)) != std::string::npos);
   for (std::string_view o : {"--config", "--check", "--help", "--version", "whole name"})
     BOOST_TEST(help.find(o) != std::string::npos, o);
+}
+
+BOOST_AUTO_TEST_CASE(help_fits_80_columns_with_no_trailing_spaces) {
+  std::string help = help_text();
+  BOOST_TEST(help.ends_with("\n"));
+  std::size_t start = 0, line_no = 0;
+  while (start < help.size()) {
+    std::size_t nl = help.find('\n', start);
+    std::string_view line(help.data() + start, nl - start);
+    ++line_no;
+    BOOST_TEST(line.size() <= 80u, "line " << line_no << " has " << line.size() << " columns: " << line);
+    BOOST_TEST(!line.ends_with(' '), "line " << line_no << " ends in a space: [" << line << "]");
+    start = nl + 1;
+  }
+  BOOST_TEST(line_no > 20u);
 }
 
 BOOST_AUTO_TEST_CASE(targets_file_skips_comments_and_names_bad_lines) {

@@ -14,7 +14,7 @@ labels = { site = "home" }
 host = "fd00::1"
 family = "ipv6"
 TOML
-expect_exit 0 "$NETPROM" -c "$scratch/netprom.toml" -o "$scratch/n.prom" --check
+expect_exit 0 "$NETPROM" --config "$scratch/netprom.toml" -o "$scratch/n.prom" --check
 diff -u - "$scratch/out" <<EOF || fail "plan differs"
 config: $scratch/netprom.toml
 output: $scratch/n.prom
@@ -27,5 +27,5 @@ EOF
 [ ! -s "$scratch/err" ] || fail "stderr: $(cat "$scratch/err")"
 [ ! -e "$scratch/n.prom" ] && [ ! -e "$scratch/.n.prom.lock" ] || fail "--check wrote files"
 echo 'count = 0' >>"$scratch/netprom.toml"
-expect_exit 78 "$NETPROM" -c "$scratch/netprom.toml" --check
+expect_exit 78 "$NETPROM" --config "$scratch/netprom.toml" --check
 echo ok

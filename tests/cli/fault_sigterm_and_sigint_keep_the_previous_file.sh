@@ -6,7 +6,7 @@ out=$scratch/netprom.prom
 "$NETPROM" --config /dev/null --no-ping -o "$out"
 cp "$out" "$scratch/before"
 for sig in TERM INT; do
-  "$NETPROM" --config /dev/null -o "$out" -n 20 -i 0.5 127.0.0.1 2>"$scratch/err.$sig" &
+  "$NETPROM" --config /dev/null -o "$out" -c 20 -i 0.5 127.0.0.1 2>"$scratch/err.$sig" &
   pid=$!
   cleanup_hooks+=("kill -9 $pid 2>/dev/null")
   wait_for_sockets "$pid"

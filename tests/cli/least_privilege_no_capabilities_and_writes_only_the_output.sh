@@ -5,7 +5,7 @@
 [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root (checks that root's capabilities are dropped)"; exit 77; }
 out=$scratch/textfile/netprom.prom
 mkdir "$scratch/textfile"
-"$NETPROM" --config /dev/null -o "$out" -n 4 -i 0.3 127.0.0.1 ::1 &
+"$NETPROM" --config /dev/null -o "$out" -c 4 -i 0.3 127.0.0.1 ::1 &
 pid=$!
 cleanup_hooks+=("kill $pid 2>/dev/null")
 wait_for_sockets "$pid"
@@ -17,7 +17,7 @@ wait "$pid" || fail "run exited $?"
 
 command -v strace >/dev/null || fail "strace is missing (packaging/install-deps.sh test installs it)"
 strace -f -qq -e trace=open,openat,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,truncate,chmod,fchmodat,link,symlink \
-  -o "$scratch/trace" "$NETPROM" --config /dev/null -o "$out" --state-dir "$scratch/textfile/state" -n 1 127.0.0.1
+  -o "$scratch/trace" "$NETPROM" --config /dev/null -o "$out" --state-dir "$scratch/textfile/state" -c 1 127.0.0.1
 # Every call that can write: opened for writing or creating, renamed, removed, made.
 grep -E 'O_WRONLY|O_RDWR|O_CREAT|rename|unlink|mkdir|truncate|chmod|link\(' "$scratch/trace" |
   grep -v ' = -1 ' >"$scratch/writes" || true

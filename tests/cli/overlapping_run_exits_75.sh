@@ -2,7 +2,7 @@
 # Two overlapping runs on one output: the second exits 75 with one line, the first's file is complete.
 . "$(dirname "$0")/lib.sh"
 out=$scratch/netprom.prom
-"$NETPROM" --config /dev/null -o "$out" -n 4 -i 0.5 127.0.0.1 &
+"$NETPROM" --config /dev/null -o "$out" -c 4 -i 0.5 127.0.0.1 &
 first=$!
 cleanup_hooks+=("kill $first 2>/dev/null")
 wait_for_sockets "$first"

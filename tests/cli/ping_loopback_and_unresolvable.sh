@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# `netprom -o - -n 3 -i 0.2 127.0.0.1 ::1 nowhere.invalid` exits 0: both loopback addresses up
+# `netprom -o - -c 3 -i 0.2 127.0.0.1 ::1 nowhere.invalid` exits 0: both loopback addresses up
 # with RTTs and target_info, the unresolvable name up 0 with nothing sent, no RTT and no
 # target_info, and promtool finds nothing to say about the file. Runs in a private network and
 # mount namespace whose resolv.conf points at 127.0.0.1, so the lookup of nowhere.invalid never
@@ -21,7 +21,7 @@ fail() { echo "FAIL: $*"; echo "--- output:"; cat "$tmp/out"; echo "--- stderr:"
 
 rc=0
 unshare -n -m sh -c 'ip link set lo up && mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
-  sh "$tmp/resolv.conf" timeout 20 "$NETPROM" -c /dev/null --no-interfaces -o - -n 3 -i 0.2 \
+  sh "$tmp/resolv.conf" timeout 20 "$NETPROM" --config /dev/null --no-interfaces -o - -c 3 -i 0.2 \
   127.0.0.1 ::1 nowhere.invalid >"$tmp/out" 2>"$tmp/err" || rc=$?
 [ "$rc" = 0 ] || fail "expected exit 0, got $rc"
 

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 state=$scratch/state
 out=$scratch/netprom.prom
-run() { "$NETPROM" --config /dev/null --no-interfaces --state-dir "$state" -o "$out" -n 4 -i 0.05 -W 1 lo=127.0.0.1 "$@"; }
+run() { "$NETPROM" --config /dev/null --no-interfaces --state-dir "$state" -o "$out" -c 4 -i 0.05 -W 1 lo=127.0.0.1 "$@"; }
 value() { awk -v k="$1" '$1 == k { print $2 }' "$out"; }
 for i in 1 2 3; do run 2>"$scratch/err"; [ ! -s "$scratch/err" ] || fail "run $i warned: $(cat "$scratch/err")"; done
 [ "$(value 'netprom_ping_rtt_seconds_count{dest="lo"}')" = 12 ] || fail "count $(value 'netprom_ping_rtt_seconds_count{dest="lo"}'), want 12"
@@ -22,7 +22,7 @@ expect="netprom: warning: state $state/netprom.state is unusable: line 1: not a 
 [ "$(value 'netprom_ping_packets_sent_total{dest="lo"}')" = 4 ] || fail "after corruption sent_total is not 4"
 
 # A destination removed from the command line is dropped from the state.
-"$NETPROM" --config /dev/null --no-interfaces --state-dir "$state" -o "$out" -n 1 -W 1 other=127.0.0.2
+"$NETPROM" --config /dev/null --no-interfaces --state-dir "$state" -o "$out" -c 1 -W 1 other=127.0.0.2
 grep -q '"lo"' "$state/netprom.state" && fail "removed destination still in the state"
 only_files "$state" netprom.state .netprom.state.lock
 echo ok

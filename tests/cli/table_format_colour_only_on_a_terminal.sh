@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --format table: fits 80 columns; colour only on a terminal, and not with NO_COLOR set.
 . "$(dirname "$0")/lib.sh"
-cmd="$NETPROM --config /dev/null --format table -n 3 -i 0.05 -W 1 127.0.0.1 ::1 --interface-include lo"
+cmd="$NETPROM --config /dev/null --format table -c 3 -i 0.05 -W 1 127.0.0.1 ::1 --interface-include lo"
 $cmd >"$scratch/piped"
 grep -q $'\033\[' "$scratch/piped" && fail "colour codes in piped output"
 grep -q '^127.0.0.1 .* 3/3 .* 0% ' "$scratch/piped" || fail "no 127.0.0.1 row: $(cat "$scratch/piped")"

@@ -13,7 +13,7 @@ names=('q"uote' 'back\slash' 'caf'$'\xc3\xa9''-ü' 'x"\\y')
 ip -n "$ns" link add "${names[0]}" type veth peer name "${names[1]}"
 ip -n "$ns" link add "${names[2]}" type veth peer name "${names[3]}"
 mkdir "$scratch/textfile"
-ip netns exec "$ns" "$NETPROM" -c /dev/null --no-ping -o "$scratch/textfile/netprom.prom"
+ip netns exec "$ns" "$NETPROM" --config /dev/null --no-ping -o "$scratch/textfile/netprom.prom"
 start_node_exporter "$scratch/textfile"
 scrape "$scratch/scrape"
 grep -qx 'node_textfile_scrape_error 0' "$scratch/scrape" || fail "node_exporter could not read the file"

@@ -32,7 +32,7 @@ need() { local t; for t in "$@"; do command -v "$t" >/dev/null || skip "needs $t
 # net.ipv4.ping_group_range excludes us): netprom itself then exits 77.
 need_icmp() {
   local rc=0
-  timeout 20 "$NETPROM" -c /dev/null --no-interfaces -o - -n 1 -W 0.5 127.0.0.1 >/dev/null 2>"$scratch/icmp.err" || rc=$?
+  timeout 20 "$NETPROM" --config /dev/null --no-interfaces -o - -c 1 -W 0.5 127.0.0.1 >/dev/null 2>"$scratch/icmp.err" || rc=$?
   [ "$rc" != 77 ] || skip "no permission for ICMP sockets: $(tail -n 1 "$scratch/icmp.err")"
 }
 

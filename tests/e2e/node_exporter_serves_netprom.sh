@@ -38,7 +38,7 @@ start_node_exporter "$dir"
 
 # --- 1. negative control -------------------------------------------------------------------
 rc=0
-"$NETPROM" -c "$scratch/netprom.toml" -o "$scratch/good.prom" 2>"$scratch/err" || rc=$?
+"$NETPROM" --config "$scratch/netprom.toml" -o "$scratch/good.prom" 2>"$scratch/err" || rc=$?
 [ "$rc" = 0 ] || { cat "$scratch/err"; fail "netprom (for the control) exited $rc, want 0"; }
 grep -qF 'dest="we\"ird\\name\nx",note="a\"b\\c\nd"' "$scratch/good.prom" ||
   fail "netprom's file lacks the escaped weird labels: $(grep -F ird "$scratch/good.prom" | head -3)"
@@ -65,7 +65,7 @@ rm "$dir/broken.prom"
 
 # --- 2. netprom -> node_exporter ------------------------------------------------------------
 rc=0
-"$NETPROM" -c "$scratch/netprom.toml" -o "$dir/netprom.prom" 2>"$scratch/err" || rc=$?
+"$NETPROM" --config "$scratch/netprom.toml" -o "$dir/netprom.prom" 2>"$scratch/err" || rc=$?
 [ "$rc" = 0 ] || { cat "$scratch/err"; fail "netprom exited $rc, want 0"; }
 scrape "$scratch/scrape.txt"
 got=$(prom value "$scratch/scrape.txt" node_textfile_scrape_error)

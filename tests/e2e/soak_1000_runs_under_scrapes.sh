@@ -13,7 +13,7 @@ runs=${SOAK_RUNS:-1000}
 
 dir=$scratch/textfile
 mkdir "$dir"
-netprom_args=(-c /dev/null -n 1 -i 0.001 -W 0.5 -o "$dir/netprom.prom" 127.0.0.1)
+netprom_args=(--config /dev/null -c 1 -i 0.001 -W 0.5 -o "$dir/netprom.prom" 127.0.0.1)
 "$NETPROM" "${netprom_args[@]}" || fail "first netprom run exited $?, want 0"
 start_node_exporter "$dir"
 

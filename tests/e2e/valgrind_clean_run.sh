@@ -30,7 +30,7 @@ vg() {
   [ -z "$leaked" ] || { sed -n '/FILE DESCRIPTORS/,/HEAP SUMMARY/p' "$log"; fail "$name: descriptors left open: $leaked"; }
 }
 
-vg ping 0 -c /dev/null -o "$scratch/ping.prom" -n 2 -i 0.2 127.0.0.1 ::1
+vg ping 0 --config /dev/null -o "$scratch/ping.prom" -c 2 -i 0.2 127.0.0.1 ::1
 for d in 127.0.0.1 ::1; do
   got=$(prom value "$scratch/ping.prom" netprom_ping_up "dest=$d")
   [ "$got" = 1.0 ] || fail "under valgrind netprom_ping_up{dest=\"$d\"} is $got, want 1.0"
@@ -38,11 +38,11 @@ done
 grep -q '^netprom_network_receive_packets_total{device="lo"}' "$scratch/ping.prom" ||
   fail "under valgrind no receive packet counter for lo"
 
-vg no-ping 0 -c /dev/null -o "$scratch/no-ping.prom" --no-ping
+vg no-ping 0 --config /dev/null -o "$scratch/no-ping.prom" --no-ping
 grep -q '^netprom_ping_' "$scratch/no-ping.prom" && fail "--no-ping wrote netprom_ping_* samples"
 grep -q '^netprom_build_info' "$scratch/no-ping.prom" || fail "--no-ping wrote no netprom_build_info"
 
 printf 'count = "five"\n' >"$scratch/bad.toml"
-vg bad-config 78 -c "$scratch/bad.toml" -o "$scratch/bad.prom" --no-ping
+vg bad-config 78 --config "$scratch/bad.toml" -o "$scratch/bad.prom" --no-ping
 [ ! -e "$scratch/bad.prom" ] || fail "a config error wrote $scratch/bad.prom"
 echo ok

@@ -204,7 +204,7 @@ run_ok() {
 
 # The netprom command line every ping test starts from: no host config file, no interface
 # counters, the .prom text on standard output.
-NETPROM_BASE=(-c /dev/null --no-interfaces -o -)
+NETPROM_BASE=(--config /dev/null --no-interfaces -o -)
 
 # for_each_path FUNCTION: calls FUNCTION twice, with RUN set to the prefix that runs a command
 # in the client namespace: first as root (a fresh namespace has ping_group_range "1 0", so netprom

@@ -14,7 +14,7 @@ netns_setup
 scenario() {
   responder_start --corrupt 2 --mangle 3 --foreign-id 4
   local out=$RSP_TMP/bad.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 5 -i 0.1 -W 0.5 "$PEER4" "$PEER6"
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 5 -i 0.1 -W 0.5 "$PEER4" "$PEER6"
   responder_stop
   local d
   for d in "$PEER4" "$PEER6"; do

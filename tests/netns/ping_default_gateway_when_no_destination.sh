@@ -12,7 +12,7 @@ in_client ip -6 route add default via "$PEER6"
 in_client ip route add default via 198.18.0.3 table 100
 responder_start
 out=$RSP_TMP/gateways.prom
-run_ok "$out" in_client "$NETPROM" "${NETPROM_BASE[@]}" -n 2 -i 0.1 -W 0.5
+run_ok "$out" in_client "$NETPROM" "${NETPROM_BASE[@]}" -c 2 -i 0.1 -W 0.5
 responder_stop
 expect_metric "$out" netprom_ping_packets_received gateway 2
 expect_metric "$out" netprom_ping_packets_received gateway-ipv6 2

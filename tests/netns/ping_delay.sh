@@ -12,7 +12,7 @@ netns_setup
 scenario() {
   responder_start --delay 100
   local out=$RSP_TMP/delay.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 4 -i 0.2 -W 1 "$PEER4" "$PEER6"
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 4 -i 0.2 -W 1 "$PEER4" "$PEER6"
   responder_stop
   grep '^netprom_ping_rtt_' "$out"
   local d

@@ -14,7 +14,7 @@ netns_setup
 scenario() {
   responder_start --dup 2 --drop 4
   local out=$RSP_TMP/dup.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 4 -i 0.1 -W 0.5 "$PEER4" "$PEER6"
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 4 -i 0.1 -W 0.5 "$PEER4" "$PEER6"
   responder_stop
   local d
   for d in "$PEER4" "$PEER6"; do

@@ -12,7 +12,7 @@ netns_setup
 scenario() {
   responder_start --delay-for 2:700
   local out=$RSP_TMP/late.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 5 -i 0.3 -W 0.5 "$PEER4" "$PEER6"
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 5 -i 0.3 -W 0.5 "$PEER4" "$PEER6"
   responder_stop
   local d
   for d in "$PEER4" "$PEER6"; do

@@ -13,7 +13,7 @@ netns_setup
 range=$(in_client sysctl -n net.ipv4.ping_group_range | tr -s '\t ' ' ')
 [ "$range" = "1 0" ] || fail "fresh namespace has ping_group_range '$range', expected '1 0'"
 rc=0
-as_nobody "$NETPROM" "${NETPROM_BASE[@]}" -n 1 -W 0.2 "$PEER4" >"$RSP_TMP/out" 2>"$RSP_TMP/err" || rc=$?
+as_nobody "$NETPROM" "${NETPROM_BASE[@]}" -c 1 -W 0.2 "$PEER4" >"$RSP_TMP/out" 2>"$RSP_TMP/err" || rc=$?
 echo "--- stderr:"
 cat "$RSP_TMP/err"
 [ "$rc" = 77 ] || fail "expected exit 77, got $rc"
@@ -25,7 +25,7 @@ grep -q 'cap_net_raw' "$RSP_TMP/err" || fail "expected a hint naming cap_net_raw
 
 # The same run with interface counters: they are written, and the ping collector reports failure.
 rc=0
-as_nobody "$NETPROM" -c /dev/null -o - -n 1 -W 0.2 "$PEER4" >"$RSP_TMP/out" 2>"$RSP_TMP/err" || rc=$?
+as_nobody "$NETPROM" --config /dev/null -o - -c 1 -W 0.2 "$PEER4" >"$RSP_TMP/out" 2>"$RSP_TMP/err" || rc=$?
 [ "$rc" = 77 ] || fail "with interfaces: expected exit 77, got $rc"
 grep -qx 'netprom_collector_success{collector="ping"} 0' "$RSP_TMP/out" || fail "no collector_success ping 0"
 grep -qx 'netprom_collector_success{collector="interfaces"} 1' "$RSP_TMP/out" || fail "no collector_success interfaces 1"

@@ -19,7 +19,7 @@ in_client ip -6 route add prohibit fd00:10::/64
 scenario() {
   responder_start
   local out=$RSP_TMP/refused.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 3 -i 0.1 -W 0.5 \
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 3 -i 0.1 -W 0.5 \
     "$UNREACH4" "$PEER4" "$PROHIBIT4" "$UNREACH6" "$PEER6" "$PROHIBIT6"
   responder_stop
   local d

@@ -11,10 +11,10 @@ in_client ip addr add 198.18.0.11/24 dev "$VETH_C"
 in_client ip addr add fd00::11/64 dev "$VETH_C" nodad
 responder_start
 out=$RSP_TMP/source.prom
-run_ok "$out" in_client "$NETPROM" "${NETPROM_BASE[@]}" -n 2 -i 0.1 -W 0.5 --source 198.18.0.11 "$PEER4"
-run_ok "$out.6" in_client "$NETPROM" "${NETPROM_BASE[@]}" -n 2 -i 0.1 -W 0.5 --source fd00::11 "$PEER6"
-run_ok "$out.veth" in_client "$NETPROM" "${NETPROM_BASE[@]}" -n 2 -i 0.1 -W 0.5 -I "$VETH_C" "$PEER4"
-run_ok "$out.lo" in_client "$NETPROM" "${NETPROM_BASE[@]}" -n 2 -i 0.1 -W 0.3 -I lo "$PEER4"
+run_ok "$out" in_client "$NETPROM" "${NETPROM_BASE[@]}" -c 2 -i 0.1 -W 0.5 --source 198.18.0.11 "$PEER4"
+run_ok "$out.6" in_client "$NETPROM" "${NETPROM_BASE[@]}" -c 2 -i 0.1 -W 0.5 --source fd00::11 "$PEER6"
+run_ok "$out.veth" in_client "$NETPROM" "${NETPROM_BASE[@]}" -c 2 -i 0.1 -W 0.5 -I "$VETH_C" "$PEER4"
+run_ok "$out.lo" in_client "$NETPROM" "${NETPROM_BASE[@]}" -c 2 -i 0.1 -W 0.3 -I lo "$PEER4"
 responder_stop
 expect_metric "$out" netprom_ping_packets_received "$PEER4" 2
 expect_metric "$out.6" netprom_ping_packets_received "$PEER6" 2

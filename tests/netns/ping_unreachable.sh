@@ -12,7 +12,7 @@ netns_setup
 scenario() {
   responder_start --unreachable 2
   local out=$RSP_TMP/unreach.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -n 3 -i 0.2 -W 0.5 "$PEER4" "$PEER6"
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 3 -i 0.2 -W 0.5 "$PEER4" "$PEER6"
   responder_stop
   local d
   for d in "$PEER4" "$PEER6"; do

@@ -29,7 +29,7 @@ echo "getent hosts: exit $rc after ${took} ms"
 out=$RSP_TMP/out.prom
 start=$(now_ms)
 rc=0
-with_silent_dns "$NETPROM" "${NETPROM_BASE[@]}" --deadline 3 -n 1 -W 1 some.name.test >"$out" 2>"$out.err" || rc=$?
+with_silent_dns "$NETPROM" "${NETPROM_BASE[@]}" --deadline 3 -c 1 -W 1 some.name.test >"$out" 2>"$out.err" || rc=$?
 took=$(($(now_ms) - start))
 echo "netprom --deadline 3: exit $rc after ${took} ms"
 cat "$out.err"

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "history.h"
 #include "metrics.h"
+#include "options.h"
 
 using namespace netprom;
 
@@ -48,10 +50,10 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
                  (std::vector<std::string>{"netprom_ping_up" + l0 + " 1", R"(netprom_ping_up{dest="lost"} 0)",
                                            R"(netprom_ping_up{dest="nowhere.invalid"} 0)"}),
              boost::test_tools::per_element());
-  BOOST_TEST(lines_starting(text, "netprom_ping_packets_sent{") ==
-                 (std::vector<std::string>{"netprom_ping_packets_sent" + l0 + " 4",
-                                           R"(netprom_ping_packets_sent{dest="lost"} 2)",
-                                           R"(netprom_ping_packets_sent{dest="nowhere.invalid"} 0)"}),
+  BOOST_TEST(lines_starting(text, "netprom_ping_run_packets_sent{") ==
+                 (std::vector<std::string>{"netprom_ping_run_packets_sent" + l0 + " 4",
+                                           R"(netprom_ping_run_packets_sent{dest="lost"} 2)",
+                                           R"(netprom_ping_run_packets_sent{dest="nowhere.invalid"} 0)"}),
              boost::test_tools::per_element());
   BOOST_TEST(lines_starting(text, "netprom_ping_loss_ratio{") ==
                  (std::vector<std::string>{"netprom_ping_loss_ratio" + l0 + " 0.25",
@@ -63,9 +65,9 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
   BOOST_TEST(lines_starting(text, "netprom_ping_rtt_avg_seconds{") ==
                  std::vector<std::string>{"netprom_ping_rtt_avg_seconds" + l0 + " 0.002"},
              boost::test_tools::per_element());
-  BOOST_TEST(lines_starting(text, "netprom_ping_packets_duplicate{").front() ==
-             "netprom_ping_packets_duplicate" + l0 + " 2");
-  BOOST_TEST(lines_starting(text, "netprom_ping_packets_late{").front() == "netprom_ping_packets_late" + l0 + " 1");
+  BOOST_TEST(lines_starting(text, "netprom_ping_run_packets_duplicate{").front() ==
+             "netprom_ping_run_packets_duplicate" + l0 + " 2");
+  BOOST_TEST(lines_starting(text, "netprom_ping_run_packets_late{").front() == "netprom_ping_run_packets_late" + l0 + " 1");
   BOOST_TEST(lines_starting(text, "netprom_ping_icmp_errors{")[1] == R"(netprom_ping_icmp_errors{dest="lost"} 1)");
   BOOST_TEST(lines_starting(text, "netprom_ping_target_info{") ==
                  (std::vector<std::string>{
@@ -147,6 +149,36 @@ BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
   for (const auto& h : help) names.insert(h.substr(7, h.find(' ', 7) - 7));
   BOOST_TEST(names.size() == help.size());
   BOOST_TEST(help.size() == 33u);  // 12 ping, 16 interface counters + up, 4 about the run
+}
+
+BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
+  // OpenMetrics (and Prometheus converting a scrape to it) reads NAME and NAME_total as one
+  // family: a gauge netprom_ping_packets_sent beside the counter netprom_ping_packets_sent_total
+  // would be two types under one name. Every family of a full run, history included.
+  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, ""}};
+  std::vector<PingResult> ping{{true, "127.0.0.1", Family::v4, 2, 1, 1, 1, 1, 0, {0.001, NAN}}};
+  std::vector<LinkStats> links(1);
+  History history = update_history({}, targets, ping, default_buckets());
+  RunReport r;
+  r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
+  r.targets = targets;
+  r.ping = ping;
+  r.links = links;
+  r.history = &history;
+  std::string text = render_metrics(r);
+  std::set<std::string> gauges, counters;
+  for (const std::string& t : lines_starting(text, "# TYPE ")) {
+    std::string name = t.substr(7, t.find(' ', 7) - 7);
+    if (t.ends_with(" gauge")) gauges.insert(name);
+    if (t.ends_with(" counter")) counters.insert(name);
+  }
+  BOOST_TEST(counters.count("netprom_ping_packets_sent_total") == 1u);  // the history is rendered
+  BOOST_TEST(gauges.count("netprom_ping_run_packets_sent") == 1u);
+  for (const std::string& c : counters) {
+    BOOST_REQUIRE(c.ends_with("_total"));
+    std::string base = c.substr(0, c.size() - 6);
+    BOOST_TEST(gauges.count(base) == 0u, "gauge " << base << " clashes with counter " << c);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,7 +9,7 @@ wait_for_sockets "$first"
 expect_exit 75 "$NETPROM" --config /dev/null -o "$out" --no-ping
 expect_stderr "netprom: error: $out is locked by another netprom run (lock file $scratch/.netprom.prom.lock); try again when it ends"
 wait "$first" || fail "first run exited $?"
-grep -q '^netprom_ping_packets_received{dest="127.0.0.1"} 4$' "$out" || fail "first run's file is not complete"
+grep -q '^netprom_ping_run_packets_received{dest="127.0.0.1"} 4$' "$out" || fail "first run's file is not complete"
 tail -n 1 "$out" | grep -q '^netprom_build_info{' || fail "file does not end with build_info"
 only_files "$scratch" netprom.prom .netprom.prom.lock out err
 echo ok

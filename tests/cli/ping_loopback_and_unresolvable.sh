@@ -42,8 +42,8 @@ positive() {  # NAME DEST: present and > 0 and < 1 s
 
 for d in 127.0.0.1 ::1; do
   expect netprom_ping_up "$d" 1
-  expect netprom_ping_packets_sent "$d" 3
-  expect netprom_ping_packets_received "$d" 3
+  expect netprom_ping_run_packets_sent "$d" 3
+  expect netprom_ping_run_packets_received "$d" 3
   expect netprom_ping_loss_ratio "$d" 0
   for s in min avg max; do positive "netprom_ping_rtt_${s}_seconds" "$d"; done
   [ "$(value netprom_ping_rtt_stddev_seconds "$d")" != absent ] || fail "no rtt_stddev for $d"
@@ -56,7 +56,7 @@ grep -q '^netprom_ping_target_info{.*dest="::1".*family="ipv6"' "$tmp/out" ||
   fail "no target_info with family=\"ipv6\" for ::1"
 
 expect netprom_ping_up nowhere.invalid 0
-expect netprom_ping_packets_sent nowhere.invalid 0
+expect netprom_ping_run_packets_sent nowhere.invalid 0
 for s in min avg max stddev; do expect "netprom_ping_rtt_${s}_seconds" nowhere.invalid absent; done
 expect netprom_ping_target_info nowhere.invalid absent
 

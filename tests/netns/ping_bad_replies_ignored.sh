@@ -19,10 +19,10 @@ scenario() {
   local d
   for d in "$PEER4" "$PEER6"; do
     expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_packets_sent "$d" 5
-    expect_metric "$out" netprom_ping_packets_received "$d" 2
-    expect_metric "$out" netprom_ping_packets_duplicate "$d" 0
-    expect_metric "$out" netprom_ping_packets_late "$d" 0
+    expect_metric "$out" netprom_ping_run_packets_sent "$d" 5
+    expect_metric "$out" netprom_ping_run_packets_received "$d" 2
+    expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 0
+    expect_metric "$out" netprom_ping_run_packets_late "$d" 0
     expect_metric "$out" netprom_ping_icmp_errors "$d" 0
     expect_metric "$out" netprom_ping_loss_ratio "$d" 0.6
   done

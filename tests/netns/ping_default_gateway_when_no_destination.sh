@@ -14,8 +14,8 @@ responder_start
 out=$RSP_TMP/gateways.prom
 run_ok "$out" in_client "$NETPROM" "${NETPROM_BASE[@]}" -c 2 -i 0.1 -W 0.5
 responder_stop
-expect_metric "$out" netprom_ping_packets_received gateway 2
-expect_metric "$out" netprom_ping_packets_received gateway-ipv6 2
+expect_metric "$out" netprom_ping_run_packets_received gateway 2
+expect_metric "$out" netprom_ping_run_packets_received gateway-ipv6 2
 grep -qx 'netprom_ping_target_info{dest="gateway",address="198.18.0.2",family="ipv4"} 1' "$out" || fail "no IPv4 gateway info: $(cat "$out")"
 grep -qx 'netprom_ping_target_info{dest="gateway-ipv6",address="fd00::2",family="ipv6"} 1' "$out" || fail "no IPv6 gateway info"
 grep -q '198.18.0.3' "$out" && fail "pinged a default route of table 100"

@@ -18,9 +18,9 @@ scenario() {
   local d
   for d in "$PEER4" "$PEER6"; do
     expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_packets_sent "$d" 4
-    expect_metric "$out" netprom_ping_packets_received "$d" 4
-    expect_metric "$out" netprom_ping_packets_duplicate "$d" 0
+    expect_metric "$out" netprom_ping_run_packets_sent "$d" 4
+    expect_metric "$out" netprom_ping_run_packets_received "$d" 4
+    expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 0
     expect_metric "$out" netprom_ping_loss_ratio "$d" 0
     expect_range "$out" netprom_ping_rtt_min_seconds "$d" 0.100 0.150
     expect_range "$out" netprom_ping_rtt_max_seconds "$d" 0.100 0.150

@@ -19,10 +19,10 @@ scenario() {
   local d
   for d in "$PEER4" "$PEER6"; do
     expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_packets_sent "$d" 4
-    expect_metric "$out" netprom_ping_packets_received "$d" 3
-    expect_metric "$out" netprom_ping_packets_duplicate "$d" 6
-    expect_metric "$out" netprom_ping_packets_late "$d" 0
+    expect_metric "$out" netprom_ping_run_packets_sent "$d" 4
+    expect_metric "$out" netprom_ping_run_packets_received "$d" 3
+    expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 6
+    expect_metric "$out" netprom_ping_run_packets_late "$d" 0
     expect_metric "$out" netprom_ping_loss_ratio "$d" 0.25
   done
 }

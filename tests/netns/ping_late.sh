@@ -17,10 +17,10 @@ scenario() {
   local d
   for d in "$PEER4" "$PEER6"; do
     expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_packets_sent "$d" 5
-    expect_metric "$out" netprom_ping_packets_received "$d" 4
-    expect_metric "$out" netprom_ping_packets_late "$d" 1
-    expect_metric "$out" netprom_ping_packets_duplicate "$d" 0
+    expect_metric "$out" netprom_ping_run_packets_sent "$d" 5
+    expect_metric "$out" netprom_ping_run_packets_received "$d" 4
+    expect_metric "$out" netprom_ping_run_packets_late "$d" 1
+    expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 0
     # 1 - 4/5 in doubles is 0.19999999999999996
     expect_range "$out" netprom_ping_loss_ratio "$d" 0.1999999 0.2000001
     # the late reply's 700 ms is not an RTT of this run

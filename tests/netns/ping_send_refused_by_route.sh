@@ -25,14 +25,14 @@ scenario() {
   local d
   for d in "$UNREACH4" "$PROHIBIT4" "$UNREACH6" "$PROHIBIT6"; do
     expect_metric "$out" netprom_ping_up "$d" 0
-    expect_metric "$out" netprom_ping_packets_sent "$d" 3
-    expect_metric "$out" netprom_ping_packets_received "$d" 0
+    expect_metric "$out" netprom_ping_run_packets_sent "$d" 3
+    expect_metric "$out" netprom_ping_run_packets_received "$d" 0
     expect_metric "$out" netprom_ping_loss_ratio "$d" 1
   done
   for d in "$PEER4" "$PEER6"; do
     expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_packets_sent "$d" 3
-    expect_metric "$out" netprom_ping_packets_received "$d" 3
+    expect_metric "$out" netprom_ping_run_packets_sent "$d" 3
+    expect_metric "$out" netprom_ping_run_packets_received "$d" 3
     expect_metric "$out" netprom_ping_loss_ratio "$d" 0
   done
   [ "$(responder_count total)" = 6 ] || fail "responder saw $(responder_count total) requests, expected 6"

@@ -36,7 +36,7 @@ cat "$out.err"
 [ "$rc" = 0 ] || fail "expected exit 0, got $rc"
 [ "$took" -lt 4000 ] || fail "expected the run to end in under 4000 ms, took ${took} ms"
 expect_metric "$out" netprom_ping_up some.name.test 0
-expect_metric "$out" netprom_ping_packets_sent some.name.test 0
+expect_metric "$out" netprom_ping_run_packets_sent some.name.test 0
 expect_metric "$out" netprom_ping_rtt_avg_seconds some.name.test absent
 expect_metric "$out" netprom_ping_target_info some.name.test absent
 responder_stop

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "config.h"
 
+#include <cctype>
+
 #include <toml++/toml.h>
 #include <fmt/format.h>
 
@@ -124,6 +126,7 @@ ConfigFile parse_config(std::string_view text, std::string_view path) {
   for (const OptionDef& def : option_table()) known.push_back(config_key(def));
 
   ConfigFile config;
+  config.path = std::string(path);
   for (const auto& [k, v] : root) {
     std::string_view key = k.str();
     if (key == "target") {
@@ -140,6 +143,7 @@ ConfigFile parse_config(std::string_view text, std::string_view path) {
     } catch (const OptionValueError& e) {
       fail(path, v, fmt::format("{} {}", config_key(*def), e.what()));
     }
+    config.origins[config_key(*def)] = where(path, v.source());
     config.assignments.emplace_back(def, std::move(value));
   }
   bool v4 = false, v6 = false;
@@ -157,6 +161,11 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
                         std::optional<std::vector<TargetSpec>> file_targets) {
   Settings s;
   for (const auto& [def, value] : config.assignments) def->apply(s, value);
+  // A relative targets_file in a config file is beside the config file, wherever netprom runs.
+  if (s.targets_file && *s.targets_file != "-" && !s.targets_file->starts_with('/')) {
+    auto slash = config.path.rfind('/');
+    if (slash != std::string::npos) s.targets_file = config.path.substr(0, slash + 1) + *s.targets_file;
+  }
   for (const auto& [def, value] : cl.assignments) def->apply(s, value);
 
   if (!cl.dests.empty() || file_targets) {
@@ -178,6 +187,41 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
     s.targets = config.targets;
   }
   return s;
+}
+
+std::string setting_origin(const ConfigFile& config, const CommandLine& cl, std::string_view key) {
+  const OptionDef* def = find_option(key);
+  if (!def) return {};
+  for (const auto& assignment : cl.assignments)
+    if (assignment.first == def) return "command line";
+  auto it = config.origins.find(config_key(*def));
+  return it == config.origins.end() ? std::string() : it->second;
+}
+
+void check_merged_settings(const Settings& settings, const ConfigFile& config, const CommandLine& cl) {
+  try {
+    check_settings(settings);
+  } catch (const OptionValueError& e) {
+    // The reason names the settings of the rule as options ("--deadline ... --count"). When the
+    // command line set none of them, the config file decided: point at the first one it set.
+    std::string message = e.what();
+    std::string blame;
+    for (auto pos = message.find("--"); pos != std::string::npos; pos = message.find("--", pos + 2)) {
+      auto end = message.find_first_not_of("abcdefghijklmnopqrstuvwxyz-", pos + 2);
+      std::string origin = setting_origin(config, cl, message.substr(pos + 2, end - pos - 2));
+      if (origin == "command line") throw UsageError(message);
+      if (blame.empty()) blame = origin;
+    }
+    if (blame.empty()) throw UsageError(message);
+    // In the config's spelling: "--state-dir" -> "state_dir".
+    for (auto pos = message.find("--"); pos != std::string::npos; pos = message.find("--", pos)) {
+      message.erase(pos, 2);
+      for (auto i = pos; i < message.size() && (std::islower(static_cast<unsigned char>(message[i])) ||
+                                                message[i] == '-'); ++i)
+        if (message[i] == '-') message[i] = '_';
+    }
+    throw ConfigError(fmt::format("{}: {}", blame, message));
+  }
 }
 
 }  // namespace netprom

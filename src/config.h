@@ -2,6 +2,7 @@
 // The TOML config file: every option's long name is a key ('-' or '_'), plus [[target]] tables.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@ namespace netprom {
 struct ConfigFile {
   std::vector<std::pair<const OptionDef*, OptionValue>> assignments;
   std::vector<TargetSpec> targets;  ///< [[target]] entries, checked, names unique
+  std::string path;                 ///< the file, as given (relative targets_file is read beside it)
+  std::map<std::string, std::string, std::less<>> origins;  ///< config key -> "PATH:LINE:COLUMN" of its value
 };
 
 /// Parses and validates config text; `path` is used in messages only. Pure.
@@ -33,5 +36,14 @@ inline constexpr std::string_view kDefaultConfigPath = "/etc/netprom.toml";
 /// for conflicts that involve the command line.
 Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
                         std::optional<std::vector<TargetSpec>> file_targets);
+
+/// Where a setting's value came from: "command line", the config file's "PATH:LINE:COLUMN",
+/// or "" for the default. `key` is the long name or the config key.
+std::string setting_origin(const ConfigFile& config, const CommandLine& cl, std::string_view key);
+
+/// check_settings() with the blame placed: a rule broken by a value on the command line is a
+/// UsageError; one decided by the config file alone is a ConfigError "PATH:LINE:COLUMN: ..."
+/// at the first setting the reason names, in the config's spelling.
+void check_merged_settings(const Settings& settings, const ConfigFile& config, const CommandLine& cl);
 
 }  // namespace netprom

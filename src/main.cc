@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // netprom: wiring and exit codes only. Everything else is in libnetprom.
+#include <net/if.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -97,13 +98,16 @@ int run(int argc, char** argv) {
   Settings s = merge_settings(config, cl, std::nullopt);
   if (s.targets_file) {
     std::string label = *s.targets_file == "-" ? "standard input" : *s.targets_file;
-    s = merge_settings(config, cl, parse_targets_file(read_text(*s.targets_file, "targets file"), label));
+    std::string origin = setting_origin(config, cl, "targets-file");
+    try {
+      s = merge_settings(config, cl, parse_targets_file(read_text(*s.targets_file, "targets file"), label));
+    } catch (const ConfigError& e) {  // named by the config file: its line first
+      if (origin.empty() || origin == "command line") throw;
+      throw ConfigError(fmt::format("{}: {}", origin, e.what()));
+    }
   }
-  try {
-    check_settings(s);
-  } catch (const OptionValueError& e) {
-    throw UsageError(e.what());
-  }
+  check_merged_settings(s, config, cl);
+  check_destinations(s.targets, s.family, [](const std::string& n) { return ::if_nametoindex(n.c_str()) != 0; });
   std::string output = choose_output(s, ::stat(kTextfileDir.data(), &st) == 0 && S_ISDIR(st.st_mode));
   if (cl.check) return fmt::print("{}", render_plan(s, config_path, output)), 0;
 

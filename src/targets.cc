@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "targets.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <unordered_map>
@@ -35,6 +37,44 @@ bool valid_utf8(std::string_view s) {
     i += n;
   }
   return true;
+}
+
+// A host written like an address must be one, or it would go to the resolver: an all-numeric
+// dotted name is never a host name ("300.1.1.1", "1.2.3"), and only IPv6 literals have ':'
+// ("127.0.0.1:80" is a port, which ICMP does not have) or a "%zone".
+// "host 'H'", or "host 'H' of target 'N'" when the target has a name of its own.
+std::string subject(const TargetSpec& t) {
+  if (t.name == t.host) return fmt::format("host '{}'", t.host);
+  return fmt::format("host '{}' of target '{}'", t.host, t.name);
+}
+
+std::string literal_problem(const TargetSpec& t) {
+  const std::string& h = t.host;
+  unsigned char buf[16];
+  if (h.find_first_not_of("0123456789.") == std::string::npos) {
+    if (inet_pton(AF_INET, h.c_str(), buf) != 1)
+      return fmt::format("{} is not an IPv4 address (an all-numeric dotted name is never a host name)",
+                         subject(t));
+    if (t.family == Family::v6)
+      return fmt::format("{} is an IPv4 address, but its family is ipv6", subject(t));
+    return {};
+  }
+  auto percent = h.find('%');
+  if (h.find(':') == std::string::npos) {
+    if (percent != std::string::npos)
+      return fmt::format("{}: only an IPv6 address may carry a %zone", subject(t));
+    return {};
+  }
+  std::string address = h.substr(0, percent);
+  if (inet_pton(AF_INET6, address.c_str(), buf) != 1) {
+    bool port = std::count(h.begin(), h.end(), ':') == 1;
+    return fmt::format("{} is not an IPv6 address{}", subject(t), port ? " (ICMP has no ports)" : "");
+  }
+  if (percent != std::string::npos && percent + 1 == h.size())
+    return fmt::format("{} has an empty %zone", subject(t));
+  if (t.family == Family::v4)
+    return fmt::format("{} is an IPv6 address, but its family is ipv4", subject(t));
+  return {};
 }
 
 }  // namespace
@@ -72,6 +112,7 @@ void check_target(const TargetSpec& t) {
   if (bad != t.host.end())
     throw OptionValueError(fmt::format("host '{}' of target '{}' is not a host name or address",
                                        t.host, t.name));
+  if (std::string p = literal_problem(t); !p.empty()) throw OptionValueError(p);
   for (const auto& [name, value] : t.labels) {
     if (auto p = label_name_problem(name); !p.empty()) throw OptionValueError(p);
     if (auto p = label_value_problem(value); !p.empty())
@@ -119,7 +160,33 @@ std::vector<TargetSpec> parse_targets_file(std::string_view text, std::string_vi
       throw ConfigError(fmt::format("{}: {}", where, e.what()));
     }
   }
+  // Not a quiet switch to the default gateways: a list emptied by mistake is an error.
+  if (targets.empty())
+    throw ConfigError(fmt::format("{}: no destinations, only blank lines and comments; give one DEST a line", path));
   return targets;
+}
+
+void check_destinations(const std::vector<TargetSpec>& targets, Family family,
+                        const std::function<bool(const std::string&)>& interface_exists) {
+  for (const TargetSpec& t : targets) {
+    std::string problem;
+    bool v6 = t.host.find(':') != std::string::npos;
+    bool literal = v6 || t.host.find_first_not_of("0123456789.") == std::string::npos;
+    Family wanted = t.family != Family::any ? t.family : family;
+    if (literal && wanted == Family::v4 && v6)
+      problem = fmt::format("{} is an IPv6 address, but -4 (ipv4) asks for IPv4 only", subject(t));
+    else if (literal && wanted == Family::v6 && !v6)
+      problem = fmt::format("{} is an IPv4 address, but -6 (ipv6) asks for IPv6 only", subject(t));
+    auto percent = t.host.find('%');
+    if (problem.empty() && v6 && percent != std::string::npos) {
+      std::string zone = t.host.substr(percent + 1);
+      if (zone.find_first_not_of("0123456789") != std::string::npos && !interface_exists(zone))
+        problem = fmt::format("{}: no interface '{}' on this host", subject(t), zone);
+    }
+    if (problem.empty()) continue;
+    if (t.origin.starts_with("argument ")) throw UsageError(fmt::format("destination '{}': {}", t.host, problem));
+    throw ConfigError(fmt::format("{}: {}", t.origin, problem));
+  }
 }
 
 std::pair<std::string, const TargetSpec*> duplicate_name_problem(const std::vector<TargetSpec>& targets) {

@@ -3,6 +3,7 @@
 // wherever it was written (label names, label values, duplicates).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,7 @@ namespace netprom {
 TargetSpec parse_dest(std::string_view text, std::string origin);
 
 /// Parses a targets file: one DEST a line, blank lines and '#' comments ignored.
-/// Throws ConfigError "PATH:LINE:COLUMN: reason".
+/// Throws ConfigError "PATH:LINE:COLUMN: reason", or "PATH: ..." when it holds no destination.
 std::vector<TargetSpec> parse_targets_file(std::string_view text, std::string_view path);
 
 /// Why `name` is not a usable extra label name (Prometheus syntax, not reserved, not one of
@@ -28,6 +29,14 @@ std::string label_value_problem(std::string_view value);
 
 /// Checks the target's name, host and labels. Throws OptionValueError with the reason.
 void check_target(const TargetSpec& target);
+
+/// Checks what only the merged settings and this host can tell: an address literal of the
+/// family that -4/-6 (or the target's own family) excludes, and an IPv6 %zone that names no
+/// interface (`interface_exists` is the seam: if_nametoindex in the binary). Throws UsageError
+/// "destination 'HOST': ..." for a destination from the command line, ConfigError
+/// "ORIGIN: ..." (file:line:column) for one from a file.
+void check_destinations(const std::vector<TargetSpec>& targets, Family family,
+                        const std::function<bool(const std::string&)>& interface_exists);
 
 /// Why the targets cannot go together (two share a name: "duplicate target name 'x' (first at
 /// ORIGIN)"), with the later offender; {empty, nullptr} when they are fine.

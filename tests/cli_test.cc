@@ -197,4 +197,57 @@ BOOST_AUTO_TEST_CASE(closest_key_suggests_only_near_misses) {
   BOOST_TEST(closest_key("zzzz", keys) == "");
 }
 
+BOOST_AUTO_TEST_CASE(malformed_address_literals_are_refused_not_resolved) {
+  auto problem = [](std::string_view dest) -> std::string {
+    try {
+      parse_dest(dest, "x");
+    } catch (const OptionValueError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  BOOST_TEST(problem("300.1.1.1") ==
+             "host '300.1.1.1' is not an IPv4 address (an all-numeric dotted name is never a host name)");
+  BOOST_TEST(problem("1.2.3") == "host '1.2.3' is not an IPv4 address (an all-numeric dotted name is never a host name)");
+  BOOST_TEST(problem("127.0.0.1:80") == "host '127.0.0.1:80' is not an IPv6 address (ICMP has no ports)");
+  BOOST_TEST(problem("fe80::1%") == "host 'fe80::1%' has an empty %zone");
+  BOOST_TEST(problem("gw=10.0.0.1%eth0") == "host '10.0.0.1%eth0' of target 'gw': only an IPv6 address may carry a %zone");
+  for (std::string_view ok : {"1.2.3.4", "::1", "fe80::1%eth0", "host-1.example", "1.2.3.example", "1e100.net"})
+    BOOST_TEST(problem(ok) == "", ok);
+}
+
+BOOST_AUTO_TEST_CASE(family_and_zone_checked_against_the_settings) {
+  auto no_interfaces = [](const std::string&) { return false; };
+  std::vector<TargetSpec> cli{parse_dest("::1", "argument 1")};
+  BOOST_CHECK_NO_THROW(check_destinations(cli, Family::any, no_interfaces));
+  BOOST_CHECK_NO_THROW(check_destinations(cli, Family::v6, no_interfaces));
+  try {
+    check_destinations(cli, Family::v4, no_interfaces);
+    BOOST_FAIL("no error");
+  } catch (const UsageError& e) {
+    BOOST_TEST(std::string(e.what()) == "destination '::1': host '::1' is an IPv6 address, but -4 (ipv4) asks for IPv4 only");
+  }
+  std::vector<TargetSpec> file{parse_dest("gw=fe80::1%nosuch", "t.txt:3:1")};
+  try {
+    check_destinations(file, Family::any, no_interfaces);
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()) == "t.txt:3:1: host 'fe80::1%nosuch' of target 'gw': no interface 'nosuch' on this host");
+  }
+  BOOST_CHECK_NO_THROW(check_destinations(file, Family::any, [](const std::string& n) { return n == "nosuch"; }));
+  BOOST_CHECK_NO_THROW(check_destinations({parse_dest("fe80::1%2", "x")}, Family::any, no_interfaces));
+  BOOST_CHECK_NO_THROW(check_destinations({parse_dest("name.example", "argument 1")}, Family::v6, no_interfaces));
+}
+
+BOOST_AUTO_TEST_CASE(a_targets_file_without_destinations_is_an_error) {
+  for (std::string_view text : {"", "# only\n\n  # comments\n", "\n\n"}) {
+    try {
+      parse_targets_file(text, "t.txt");
+      BOOST_FAIL("no error");
+    } catch (const ConfigError& e) {
+      BOOST_TEST(std::string(e.what()) == "t.txt: no destinations, only blank lines and comments; give one DEST a line");
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

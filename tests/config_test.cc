@@ -185,4 +185,43 @@ BOOST_AUTO_TEST_CASE(empty_file_gives_the_documented_defaults) {
   BOOST_TEST(s.targets.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_relative_targets_file_is_beside_the_config) {
+  CommandLine none;
+  BOOST_TEST(*merge_settings(parse_config("targets_file = \"list.txt\"\n", "/etc/np/n.toml"), none, std::nullopt)
+                  .targets_file == "/etc/np/list.txt");
+  BOOST_TEST(*merge_settings(parse_config("targets_file = \"/srv/l.txt\"\n", "/etc/np/n.toml"), none, std::nullopt)
+                  .targets_file == "/srv/l.txt");
+  BOOST_TEST(*merge_settings(parse_config("targets_file = \"-\"\n", "/etc/np/n.toml"), none, std::nullopt)
+                  .targets_file == "-");
+  BOOST_TEST(*merge_settings(parse_config("targets_file = \"l.txt\"\n", "n.toml"), none, std::nullopt)
+                  .targets_file == "l.txt");
+  ConfigFile config = parse_config("count = 2\n  targets_file = \"l.txt\"\n", "n.toml");
+  BOOST_TEST(setting_origin(config, none, "targets-file") == "n.toml:2:18");
+  BOOST_TEST(setting_origin(config, none, "interval") == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_rule_broken_by_the_config_alone_is_a_config_error_at_its_line) {
+  ConfigFile config = parse_config("count = 5\ninterval = 1\ndeadline = 1\n", "n.toml");
+  CommandLine none;
+  try {
+    check_merged_settings(merge_settings(config, none, std::nullopt), config, none);
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "n.toml:3:12: deadline 1 s is shorter than the requests need ((count - 1) * interval + timeout = 6 s); "
+               "raise deadline or lower count, interval or timeout");
+  }
+  // Only the count in the file: the deadline is the default, so the count's line decides.
+  config = parse_config("count = 100\n", "n.toml");
+  try {
+    check_merged_settings(merge_settings(config, none, std::nullopt), config, none);
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()).starts_with("n.toml:1:9: deadline 50 s is shorter"));
+  }
+  std::vector<const char*> argv{"netprom", "-w", "1"};
+  CommandLine cl = parse_command_line(static_cast<int>(argv.size()), argv.data());
+  BOOST_CHECK_THROW(check_merged_settings(merge_settings(config, cl, std::nullopt), config, cl), UsageError);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -35,6 +35,9 @@ STATIC_CXX := -static-libstdc++ -static-libgcc
 endif
 
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+# file_sd targets (src/file_sd.cc): nlohmann-json is header-only, yaml-cpp a shared library.
+override CXXFLAGS += $(shell pkg-config --cflags nlohmann_json yaml-cpp 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs yaml-cpp 2>/dev/null || echo -lyaml-cpp)
 
 ifneq ($(V),1)
 Q := @

@@ -17,13 +17,14 @@ VERSION  := $(shell cat VERSION)
 WERROR   ?= 1
 WARNINGS  := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor $(if $(filter 1,$(WERROR)),-Werror)
 # Debian's shared libraries (security updates reach netprom through them); pkg-config gives
-# toml++'s TOML_HEADER_ONLY=0 / TOML_SHARED_LIB=1 and RE2's -pthread.
-PKGS      := fmt libmnl tomlplusplus re2
+# toml++'s TOML_HEADER_ONLY=0 / TOML_SHARED_LIB=1 and RE2's -pthread; nlohmann-json (file_sd
+# targets in JSON) is header-only, yaml-cpp (file_sd in YAML) a shared library.
+PKGS      := fmt libmnl tomlplusplus re2 nlohmann_json yaml-cpp
 # CPPFLAGS, CXXFLAGS and LDFLAGS from the environment or the command line (dpkg-buildflags:
 # _FORTIFY_SOURCE, -fstack-protector-strong, relro, now) are kept; ours are added to them.
 override CPPFLAGS += -Isrc -DNETPROM_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override CXXFLAGS += -std=c++20 $(WARNINGS)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfmt -lmnl -ltomlplusplus -lre2)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfmt -lmnl -ltomlplusplus -lre2 -lyaml-cpp)
 ifeq ($(SANITIZE),1)
 # GCC 12 reports false maybe-uninitialized warnings inside <functional> under the sanitizers.
 override CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \

@@ -7,7 +7,7 @@
 # As root it runs apt-get; otherwise it uses sudo when that works without a password,
 # else it names the missing packages and the command to install them, and fails.
 set -eu
-build="g++ make pkg-config libfmt-dev libcxxopts-dev libboost-test-dev libmnl-dev libtomlplusplus-dev libre2-dev"
+build="g++ make pkg-config libfmt-dev libcxxopts-dev libboost-test-dev libmnl-dev libtomlplusplus-dev libre2-dev nlohmann-json3-dev libyaml-cpp-dev"
 test="$build build-essential iproute2 fping prometheus prometheus-node-exporter mandoc procps util-linux curl \
       valgrind debhelper systemd libcap2-bin python3 strace lintian bsdextrautils acl"
 fuzz="$test clang libclang-rt-14-dev"

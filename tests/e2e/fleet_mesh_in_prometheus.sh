@@ -179,7 +179,7 @@ mkdir "$scratch/tsdb"
 ip netns exec "$SW" prometheus --config.file="$scratch/prometheus.yml" --storage.tsdb.path="$scratch/tsdb" \
   --web.listen-address=127.0.0.1:9090 --log.level=warn >"$scratch/prometheus.log" 2>&1 &
 prom_pid=$!
-e2e_pids+=($prom_pid)
+e2e_pids+=("$prom_pid")
 for _ in $(seq 300); do
   ip netns exec "$SW" curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:9090/-/ready 2>/dev/null && break
   kill -0 "$prom_pid" 2>/dev/null || { tail -n 20 "$scratch/prometheus.log"; fail "prometheus exited"; }

@@ -44,8 +44,8 @@ need_node_exporter
 N=8 K=3
 tag=fl$$                 # every namespace and link name carries the shell's pid
 SW=${tag}sw              # the switch namespace: the bridge and Prometheus
-names=() nss=()
-for i in $(seq "$N"); do names+=("h$i"); nss+=("${tag}h$i"); done
+nss=()
+for i in $(seq "$N"); do nss+=("${tag}h$i"); done
 
 fleet_cleanup() {
   local ns pid
@@ -299,18 +299,19 @@ def pick(kind):
     """Prints a choice for the shell, from the pairs really pinged."""
     pairs = [tuple(p) for p in json.load(open(f'{scratch}/pairs.json'))]
     fam6 = lambda d: ':' in members[d]['listed']
+    # Prints nothing when there is no such choice (the shell then fails with a message).
     if kind == 'v4':        # a source, and a peer it pings over IPv4
-        s, d = next(p for p in pairs if not fam6(p[1]))
-        print(s, d, members[d]['addr4'])
+        p = next((p for p in pairs if not fam6(p[1])), None)
+        if p: print(p[0], p[1], members[p[1]]['addr4'])
     elif kind == 'v6':      # a pair over IPv6 away from the v4 pair: dest, source's IPv6 address
         avoid = set(args[1:])
-        s, d = next(p for p in pairs if fam6(p[1]) and not {p[0], p[1]} & avoid)
-        print(d, s, members[s]['addr6'])
+        p = next((p for p in pairs if fam6(p[1]) and not {p[0], p[1]} & avoid), None)
+        if p: print(p[1], p[0], members[p[0]]['addr6'])
     elif kind == 'down':    # a host with at least two watchers, and a host that watches none of them
         watchers = lambda x: {s for s, d in pairs if d == x}
-        down = next(x for x in sorted(members) if len(watchers(x)) >= 2)
-        stopped = next(x for x in sorted(members) if x != down and x not in watchers(down))
-        print(down, stopped)
+        down = next((x for x in sorted(members) if len(watchers(x)) >= 2), None)
+        stopped = down and next((x for x in sorted(members) if x != down and x not in watchers(down)), None)
+        if stopped: print(down, stopped)
 
 def history(seconds, down, stopped):
     want_paths = {tuple(p) for p in json.load(open(f'{scratch}/broken.json'))}
@@ -364,8 +365,9 @@ echo "== 1. baseline"
 fleet baseline "$N" "$K"
 
 echo "== 2. two paths broken"
-read -r s4 d4 a4 < <(fleet pick v4)
-read -r h6 s6 a6 < <(fleet pick v6 "$s4" "$d4")
+read -r s4 d4 a4 < <(fleet pick v4) || true
+read -r h6 s6 a6 < <(fleet pick v6 "$s4" "$d4") || true
+if [ -z "${a4:-}" ] || [ -z "${a6:-}" ]; then fail "found no IPv4 and IPv6 pair to break (see the pairs above)"; fi
 echo "  $s4: ip route add blackhole $a4/32 (its requests to $d4 are refused)"
 ip -n "$(ns_of "$s4")" route add blackhole "$a4/32"
 echo "  $h6: ip -6 route add blackhole $a6/128 (its replies to $s6 are dropped)"
@@ -378,7 +380,8 @@ ip -n "$(ns_of "$h6")" -6 route del blackhole "$a6/128"
 fleet none "every alert resolved, matrix lossless"
 
 echo "== 4. a host stops answering, another host's netprom stops"
-read -r down stopped < <(fleet pick down)
+read -r down stopped < <(fleet pick down) || true
+[ -n "${stopped:-}" ] || fail "found no host with two watchers and another outside them (see the pairs above)"
 echo "  $down ignores echo requests; $stopped's netprom loop stops"
 ip netns exec "$(ns_of "$down")" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 net.ipv6.icmp.echo_ignore_all=1
 touch "$scratch/$stopped/stop"

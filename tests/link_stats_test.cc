@@ -443,6 +443,15 @@ BOOST_AUTO_TEST_CASE(nlmsg_error_without_payload_is_a_bad_message) {
                      "cannot dump links: NLMSG_ERROR without its error code: Bad message");
 }
 
+BOOST_AUTO_TEST_CASE(nlmsg_noop_is_skipped_and_nlmsg_overrun_is_an_error) {
+  NlBuilder b;
+  b.begin(NLMSG_NOOP, 0, kSeq, kPort).end();
+  add_link(b, 1, "lo");
+  BOOST_TEST(parse(b).links.size() == 1u);
+  b.begin(NLMSG_OVERRUN, 0, kSeq, kPort).end();
+  check_system_error([&] { parse(b); }, ENOBUFS, "cannot dump links: NLMSG_OVERRUN: No buffer space available");
+}
+
 BOOST_AUTO_TEST_CASE(done_with_an_error_throws_its_errno) {
   NlBuilder b;
   add_link(b, 1, "lo");

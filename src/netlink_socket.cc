@@ -189,21 +189,35 @@ bool parse_attributes(const nlmsghdr& nlh, std::size_t header_bytes,
                           payload > skip ? payload - skip : 0, visit);
 }
 
+void retry_interrupted_dump(std::string_view what, const std::function<bool()>& attempt,
+                            const std::function<void()>& restart) {
+  for (int number = 1;; ++number) {
+    if (!attempt()) return;
+    if (number == kMaxDumpAttempts)
+      throw fmt::system_error(EAGAIN, "cannot dump {}: interrupted by changes {} times in a row",
+                              what, kMaxDumpAttempts);
+    restart();
+    // A burst of changes (containers starting) interrupts dumps back to back; a short, growing
+    // pause lets it pass instead of failing the collector: 1, 2, 4, ... ms, 127 ms in all.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 << (number - 1)));
+  }
+}
+
 void run_dump(std::uint16_t type, std::span<const std::byte> body, std::string_view what,
               const std::function<DumpStatus(std::span<const std::byte> datagram,
                                              std::uint32_t seq, std::uint32_t portid)>& parse,
               const std::function<void()>& restart) {
   auto buffer = std::make_unique_for_overwrite<std::byte[]>(kBufferSize);
-  for (int attempt = 1;; ++attempt) {
+  std::uint32_t seq = 0;
+  retry_interrupted_dump(what, [&] {
     // A fresh socket each attempt: mnl_cb_run2() stops at the first interrupted message, and
     // the rest of that dump must not reach the next one.
     MnlSocket socket = open_netlink_socket();
     const std::uint32_t portid = mnl_socket_get_portid(socket.get());
-    const auto seq = static_cast<std::uint32_t>(attempt);
     nlmsghdr* request = mnl_nlmsg_put_header(buffer.get());
     request->nlmsg_type = type;
     request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    request->nlmsg_seq = seq;
+    request->nlmsg_seq = ++seq;
     std::memcpy(mnl_nlmsg_put_extra_header(request, body.size()), body.data(), body.size());
     if (mnl_socket_sendto(socket.get(), request, request->nlmsg_len) < 0)
       throw fmt::system_error(errno, "cannot dump {}: cannot send the request", what);
@@ -214,15 +228,8 @@ void run_dump(std::uint16_t type, std::span<const std::byte> body, std::string_v
       if (received < 0) throw fmt::system_error(errno, "cannot dump {}: cannot receive the reply", what);
       status = parse({buffer.get(), static_cast<std::size_t>(received)}, seq, portid);
     }
-    if (!status.interrupted) return;
-    if (attempt == kMaxDumpAttempts)
-      throw fmt::system_error(EAGAIN, "cannot dump {}: interrupted by changes {} times in a row",
-                              what, kMaxDumpAttempts);
-    restart();
-    // A burst of changes (containers starting) interrupts dumps back to back; a short, growing
-    // pause lets it pass instead of failing the collector: 1, 2, 4, ... ms, 127 ms in all.
-    std::this_thread::sleep_for(std::chrono::milliseconds(1 << (attempt - 1)));
-  }
+    return status.interrupted;
+  }, restart);
 }
 
 }  // namespace netprom

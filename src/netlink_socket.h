@@ -62,10 +62,17 @@ bool parse_attributes(const nlmsghdr& nlh, std::size_t header_bytes,
 bool parse_attributes(const void* payload, std::size_t length,
                       const std::function<void(const nlattr&)>& visit);
 
+/// Calls `attempt` (one whole dump; returns true when it was interrupted) until a dump
+/// completes; before each retry calls `restart` and pauses 1, 2, 4, ... ms. After
+/// kMaxDumpAttempts interrupted attempts throws std::system_error(EAGAIN, "cannot dump
+/// <what>: interrupted by changes 8 times in a row"). Exceptions of `attempt` pass through.
+void retry_interrupted_dump(std::string_view what, const std::function<bool()>& attempt,
+                            const std::function<void()>& restart);
+
 /// Runs one complete NLM_F_DUMP request of `type` with family header `body` (ifinfomsg,
 /// rtmsg) on a fresh socket and hands every reply datagram to `parse` until it reports done.
-/// An interrupted dump (NLM_F_DUMP_INTR) calls `restart` and starts over on a new socket,
-/// at most kMaxDumpAttempts times; then throws std::system_error(EAGAIN). Throws
+/// An interrupted dump (NLM_F_DUMP_INTR) calls `restart` and starts over on a new socket
+/// (retry_interrupted_dump()). Throws
 /// std::system_error ("cannot dump <what>: ...") for send and receive failures.
 void run_dump(std::uint16_t type, std::span<const std::byte> body, std::string_view what,
               const std::function<DumpStatus(std::span<const std::byte> datagram,

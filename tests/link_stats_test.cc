@@ -589,6 +589,27 @@ BOOST_AUTO_TEST_CASE(misaligned_datagram_is_refused) {
       "cannot dump links: datagram not aligned: Invalid argument");
 }
 
+// --- retry_interrupted_dump: the retry policy of run_dump() ---------------------------------
+
+BOOST_AUTO_TEST_CASE(interrupted_dump_is_restarted_until_one_completes) {
+  int attempts = 0, restarts = 0;
+  retry_interrupted_dump("links", [&] { return ++attempts < 3; }, [&] { ++restarts; });
+  BOOST_TEST(attempts == 3);
+  BOOST_TEST(restarts == 2);
+}
+
+BOOST_AUTO_TEST_CASE(dump_interrupted_eight_times_in_a_row_fails_with_eagain) {
+  int attempts = 0, restarts = 0;
+  check_system_error(
+      [&] { retry_interrupted_dump("links", [&] { ++attempts; return true; }, [&] { ++restarts; }); },
+      EAGAIN, "cannot dump links: interrupted by changes 8 times in a row: Resource temporarily unavailable");
+  BOOST_TEST(attempts == kMaxDumpAttempts);
+  BOOST_TEST(restarts == kMaxDumpAttempts - 1);
+  attempts = 0;  // the eighth attempt may still complete
+  retry_interrupted_dump("links", [&] { return ++attempts < kMaxDumpAttempts; }, [] {});
+  BOOST_TEST(attempts == kMaxDumpAttempts);
+}
+
 // --- the real kernel ---------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(links_of_the_running_kernel_include_lo, *boost::unit_test::label("netns")) {

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # netprom: plain Makefile. `make` builds $(BUILD)/netprom; see README.md.
-#   make run | test | bench | fuzz | tsan | deb | install | clean      V=1 for full command lines
+#   make run | test | bench | fuzz | deb | install | clean      V=1 for full command lines
 #   BUILD=dir selects the object directory; SANITIZE=1 builds with ASan+UBSan.
 
 BUILD    ?= build
@@ -45,7 +45,7 @@ TEST_SRCS := $(wildcard tests/*_test.cc) tests/test_main.cc
 TEST_OBJS := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
 DEPS      := $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/responder.d
 
-.PHONY: all run test test-unit bench fuzz tsan deb install uninstall clean deps test-deps
+.PHONY: all run test test-unit bench fuzz deb install uninstall clean deps test-deps
 all: $(BUILD)/netprom
 
 $(BUILD)/%.o: %.cc
@@ -102,16 +102,6 @@ bench: test-deps
 fuzz:
 	$(Q)packaging/install-deps.sh fuzz
 	$(Q)tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
-
-# The threaded code (LinkNamer and its helper threads) under ThreadSanitizer; clang, as for
-# `make fuzz` (GCC 12's TSan runtime is not in Debian's test packages).
-TSAN_SRCS := tests/link_namer_test.cc tests/threads_test.cc tests/test_main.cc src/link_namer.cc src/threads.cc
-tsan:
-	$(Q)packaging/install-deps.sh fuzz
-	$(Q)mkdir -p $(BUILD)/tsan
-	$(Q)clang++ -std=c++20 -O1 -g -fsanitize=thread -DFMT_HEADER_ONLY -DBOOST_TEST_DYN_LINK -Isrc \
-	    -o $(BUILD)/tsan/run_tests $(TSAN_SRCS) -lboost_unit_test_framework
-	$(Q)for i in 1 2 3; do TSAN_OPTIONS=halt_on_error=1 $(BUILD)/tsan/run_tests || exit 1; done
 
 deb: test-deps
 	$(Q)packaging/build-deb.sh

@@ -9,7 +9,8 @@
 #   10k     10,000 destinations in 127.1.0.0/16 x 5 requests at 1 s: netprom vs fping
 #   100k    100,000 destinations in 127.2-3.0.0/16 x 5 at 1 s: netprom alone
 #   ifaces  a namespace with 1,000 veth pairs (2,001 interfaces with lo): netprom --no-ping
-#           vs cat /proc/net/dev vs ip -s link, and every counter checked against /proc/net/dev
+#           vs ip -s link (the ceiling: at most 0.75x its wall time) and cat /proc/net/dev, and
+#           every counter checked against /proc/net/dev
 # Environment: CASES="10k 100k ifaces", RUNS (10k, default 7), RUNS_100K (3), RUNS_IF (30).
 # Raw results: BUILD_DIR/bench/results.jsonl, table in BUILD_DIR/bench/table.{txt,md}.
 # No sysctl is changed: echo replies are not ICMP-rate-limited (see bench/RESULTS.md).

@@ -151,6 +151,15 @@ void render_links(const RunReport& r, ExpositionWriter& w) {
   w.family("netprom_network_up", "1 if the interface's operational state is up (or unknown but running, as lo).",
            MetricType::gauge);
   w.samples("netprom_network_up", labels, [&](std::size_t i) { return std::uint64_t{r.links[i].oper_up ? 1u : 0u}; });
+  w.family("netprom_network_carrier_changes_total",
+           "Times the interface's carrier went up or down (IFLA_CARRIER_CHANGES); link flaps.",
+           MetricType::counter);
+  for (std::size_t i = 0; i < r.links.size(); ++i)
+    if (r.links[i].carrier_changes)
+      w.sample("netprom_network_carrier_changes_total", labels[i], std::uint64_t{*r.links[i].carrier_changes});
+  w.family("netprom_network_mtu_bytes", "The interface's MTU in bytes (IFLA_MTU).", MetricType::gauge);
+  for (std::size_t i = 0; i < r.links.size(); ++i)
+    if (r.links[i].mtu) w.sample("netprom_network_mtu_bytes", labels[i], std::uint64_t{*r.links[i].mtu});
 }
 
 void render_self(const RunReport& r, ExpositionWriter& w) {

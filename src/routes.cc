@@ -24,35 +24,21 @@ namespace {
   throw fmt::system_error(EBADMSG, "cannot dump routes: {}", why);
 }
 
-std::uint32_t get_u32(const nlattr* attr, std::string_view name) {
-  if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-    throw_bad_route(fmt::format("{} of {} bytes", name, mnl_attr_get_payload_len(attr)));
-  return mnl_attr_get_u32(attr);
+std::uint32_t get_u32(const nlattr& attr, std::string_view name) {
+  if (mnl_attr_validate(&attr, MNL_TYPE_U32) < 0)
+    throw_bad_route(fmt::format("{} of {} bytes", name, mnl_attr_get_payload_len(&attr)));
+  return mnl_attr_get_u32(&attr);
 }
 
 // RTA_GATEWAY is a bare in_addr or in6_addr, its size fixed by the route's family.
-std::string format_gateway(const nlattr* attr, int family) {
+std::string format_gateway(const nlattr& attr, int family) {
   std::size_t expected = family == AF_INET ? sizeof(in_addr) : sizeof(in6_addr);
-  if (mnl_attr_get_payload_len(attr) != expected)
-    throw_bad_route(fmt::format("RTA_GATEWAY of {} bytes", mnl_attr_get_payload_len(attr)));
+  if (mnl_attr_get_payload_len(&attr) != expected)
+    throw_bad_route(fmt::format("RTA_GATEWAY of {} bytes", mnl_attr_get_payload_len(&attr)));
   std::array<char, INET6_ADDRSTRLEN> text{};
-  if (::inet_ntop(family, mnl_attr_get_payload(attr), text.data(), text.size()) == nullptr)
+  if (::inet_ntop(family, mnl_attr_get_payload(&attr), text.data(), text.size()) == nullptr)
     throw fmt::system_error(errno, "cannot dump routes: cannot format gateway");
   return text.data();
-}
-
-// Walks attributes in [begin, begin + length) and calls visit for each; mnl_attr_ok()
-// keeps every read inside the range whatever nla_len claims. Bytes left over mean an
-// attribute cut short, which makes the whole message suspect.
-template <typename Visit>
-void walk_attributes(const void* begin, std::size_t length, std::string_view where, Visit visit) {
-  int left = static_cast<int>(length);
-  const auto* attr = static_cast<const nlattr*>(begin);
-  for (; mnl_attr_ok(attr, left); attr = mnl_attr_next(attr)) {
-    left -= static_cast<int>(MNL_ALIGN(attr->nla_len));
-    visit(attr);
-  }
-  if (left > 0) throw_bad_route(fmt::format("truncated attribute in {}", where));
 }
 
 // RTA_MULTIPATH is a run of struct rtnexthop, each followed by its own attributes and
@@ -66,15 +52,15 @@ void parse_multipath(const nlattr* multipath, int family, std::uint32_t metric,
     std::memcpy(&nexthop, bytes, sizeof nexthop);
     if (nexthop.rtnh_len < sizeof nexthop || nexthop.rtnh_len > left)
       throw_bad_route(fmt::format("nexthop of {} bytes in {}", nexthop.rtnh_len, left));
-    walk_attributes(bytes + RTNH_LENGTH(0), nexthop.rtnh_len - RTNH_LENGTH(0), "a nexthop",
-                    [&](const nlattr* attr) {
-                      if (mnl_attr_get_type(attr) != RTA_GATEWAY) return;
-                      gateways.push_back(Gateway{
-                          .family = family == AF_INET ? Family::v4 : Family::v6,
-                          .address = format_gateway(attr, family),
-                          .ifindex = static_cast<std::uint32_t>(nexthop.rtnh_ifindex),
-                          .metric = metric});
-                    });
+    bool whole = parse_attributes(
+        bytes + RTNH_LENGTH(0), nexthop.rtnh_len - RTNH_LENGTH(0), [&](const nlattr& attr) {
+          if (mnl_attr_get_type(&attr) != RTA_GATEWAY) return;
+          gateways.push_back(Gateway{.family = family == AF_INET ? Family::v4 : Family::v6,
+                                     .address = format_gateway(attr, family),
+                                     .ifindex = static_cast<std::uint32_t>(nexthop.rtnh_ifindex),
+                                     .metric = metric});
+        });
+    if (!whole) throw_bad_route("truncated attribute in a nexthop");
     std::size_t step = std::min<std::size_t>(RTNH_ALIGN(nexthop.rtnh_len), left);
     bytes += step;
     left -= step;
@@ -100,23 +86,21 @@ void parse_route_message(const nlmsghdr& nlh, std::vector<Gateway>& gateways) {
   std::uint32_t metric = 0;
   const nlattr* gateway = nullptr;
   const nlattr* multipath = nullptr;
-  constexpr std::size_t kHeaderBytes = MNL_ALIGN(sizeof(rtmsg));
-  walk_attributes(mnl_nlmsg_get_payload_offset(&nlh, sizeof route),
-                  payload > kHeaderBytes ? payload - kHeaderBytes : 0, "a route",
-                  [&](const nlattr* attr) {
-                    switch (mnl_attr_get_type(attr)) {
-                      case RTA_TABLE: table = get_u32(attr, "RTA_TABLE"); break;
-                      case RTA_OIF: oif = get_u32(attr, "RTA_OIF"); break;
-                      case RTA_PRIORITY: metric = get_u32(attr, "RTA_PRIORITY"); break;
-                      case RTA_GATEWAY: gateway = attr; break;
-                      case RTA_MULTIPATH: multipath = attr; break;
-                      default: break;
-                    }
-                  });
+  bool whole = parse_attributes(nlh, sizeof route, [&](const nlattr& attr) {
+    switch (mnl_attr_get_type(&attr)) {
+      case RTA_TABLE: table = get_u32(attr, "RTA_TABLE"); break;
+      case RTA_OIF: oif = get_u32(attr, "RTA_OIF"); break;
+      case RTA_PRIORITY: metric = get_u32(attr, "RTA_PRIORITY"); break;
+      case RTA_GATEWAY: gateway = &attr; break;
+      case RTA_MULTIPATH: multipath = &attr; break;
+      default: break;
+    }
+  });
+  if (!whole) throw_bad_route("truncated attribute in a route");
   if (table != RT_TABLE_MAIN) return;
   if (gateway != nullptr) {
     gateways.push_back(Gateway{.family = route.rtm_family == AF_INET ? Family::v4 : Family::v6,
-                               .address = format_gateway(gateway, route.rtm_family),
+                               .address = format_gateway(*gateway, route.rtm_family),
                                .ifindex = oif,
                                .metric = metric});
   }
@@ -126,11 +110,11 @@ void parse_route_message(const nlmsghdr& nlh, std::vector<Gateway>& gateways) {
 // Asks for one family's routes. With NETLINK_GET_STRICT_CHK, rtm_table = RT_TABLE_MAIN
 // makes the kernel dump only the main table; without it the kernel ignores the field and
 // parse_route_dump() filters.
-std::vector<Gateway> dump_gateways(NetlinkSocket& socket, unsigned char family) {
+std::vector<Gateway> dump_gateways(unsigned char family) {
   rtmsg request{};
   request.rtm_family = family;
   request.rtm_table = RT_TABLE_MAIN;
-  return dump_all(socket, RTM_GETROUTE, request, "routes", parse_route_dump);
+  return dump_all(RTM_GETROUTE, request, "routes", parse_route_dump);
 }
 
 }  // namespace
@@ -168,11 +152,10 @@ bool is_ipv6_link_local(const std::string& address) {
 }
 
 std::vector<Gateway> read_default_gateways() {
-  NetlinkSocket socket;
-  std::vector<Gateway> gateways = dump_gateways(socket, AF_INET);
+  std::vector<Gateway> gateways = dump_gateways(AF_INET);
   std::vector<Gateway> v6;
   try {
-    v6 = dump_gateways(socket, AF_INET6);
+    v6 = dump_gateways(AF_INET6);
   } catch (const std::system_error& error) {
     // A kernel booted with ipv6.disable=1 has no IPv6 routes to dump; that is no failure.
     if (error.code() != std::errc::address_family_not_supported) throw;

@@ -99,7 +99,10 @@ BOOST_AUTO_TEST_CASE(interface_counters_use_proc_net_dev_columns_and_exact_u64) 
   links[0].rx_bytes = 18446744073709551615u;
   links[0].rx_drop = 7;
   links[0].tx_carrier = 9;
+  links[0].mtu = 65536;
+  links[0].carrier_changes = 4294967295u;
   links[1].name = "we\"ird\\name";
+  links[1].mtu = 1400;  // and no IFLA_CARRIER_CHANGES: no sample rather than a made-up 0
   RunReport r;
   r.interfaces_enabled = r.interfaces_ok = true;
   r.links = links;
@@ -116,6 +119,15 @@ BOOST_AUTO_TEST_CASE(interface_counters_use_proc_net_dev_columns_and_exact_u64) 
                  (std::vector<std::string>{R"(netprom_network_up{device="lo"} 1)",
                                            R"(netprom_network_up{device="we\"ird\\name"} 0)"}),
              boost::test_tools::per_element());
+  BOOST_TEST(lines_starting(text, "netprom_network_carrier_changes_total{") ==
+                 std::vector<std::string>{R"(netprom_network_carrier_changes_total{device="lo"} 4294967295)"},
+             boost::test_tools::per_element());
+  BOOST_TEST(text.find("# TYPE netprom_network_carrier_changes_total counter\n") != std::string::npos);
+  BOOST_TEST(lines_starting(text, "netprom_network_mtu_bytes{") ==
+                 (std::vector<std::string>{R"(netprom_network_mtu_bytes{device="lo"} 65536)",
+                                           R"(netprom_network_mtu_bytes{device="we\"ird\\name"} 1400)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(text.find("# TYPE netprom_network_mtu_bytes gauge\n") != std::string::npos);
   BOOST_TEST(text.find("# TYPE netprom_network_transmit_packets_total counter\n") != std::string::npos);
   BOOST_TEST(text.find("netprom_ping_") == std::string::npos);
 }

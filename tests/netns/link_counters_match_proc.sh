@@ -10,6 +10,10 @@
 # In both, netprom reports exactly the devices /proc/net/dev lists, and netprom_network_up is 1
 # exactly for those `ip link` shows in state UP or UNKNOWN (UNKNOWN is only ever shown for a
 # running device: lo, tun), 0 for DOWN, LOWERLAYERDOWN and the rest.
+# In the private namespace, netprom_network_mtu_bytes and netprom_network_carrier_changes_total
+# equal /sys/class/net/DEV/{mtu,carrier_changes} for every device: the MTU set to 1400 reads
+# 1400, and a flap of a veth's peer (down, up) adds exactly 2 carrier changes. The output
+# passes promtool check metrics.
 set -eu
 
 if [ "$(id -u)" -ne 0 ]; then echo "skipped: needs root"; exit 77; fi
@@ -51,11 +55,13 @@ proc_counters() {  # $1 = a copy of /proc/net/dev
 # netprom's interface samples as "device<TAB>metric<TAB>value", the label value unescaped
 # again (\\ -> \, \" -> ", \n -> newline), after checking that every '"' and '\' in it
 # was escaped: the label ends at the first unescaped '"'. $1 = "counters" (the 16 columns,
-# metric named like receive_bytes) or "up" (netprom_network_up, metric "up").
+# metric named like receive_bytes), "up" (netprom_network_up, metric "up") or "link"
+# (metrics "mtu_bytes" and "carrier_changes").
 netprom_samples() {
   LC_ALL=C awk -v want="$1" '
     (want == "counters" && /^netprom_network_(receive|transmit)_[a-z]+_total\{device="/) ||
-    (want == "up" && /^netprom_network_up\{device="/) {
+    (want == "up" && /^netprom_network_up\{device="/) ||
+    (want == "link" && /^netprom_network_(mtu_bytes|carrier_changes_total)\{device="/) {
       metric = $0
       sub(/^netprom_network_/, "", metric)
       sub(/(_total)?\{.*/, "", metric)
@@ -145,9 +151,8 @@ ip -n "$ns1" link add "$dq" type veth peer name nlp1 netns "$ns2"
 ip -n "$ns1" link add "$bs" type veth peer name nlp2 netns "$ns2"
 ip -n "$ns1" link add "$u8" type veth peer name nlp3 netns "$ns2"
 ip -n "$ns1" link add nldown type veth peer name nlp4 netns "$ns2"   # both ends stay down
-# 300 more pairs, so that the names are read by several threads (LinkNamer starts a helper
-# from 256 links on) while the dump is still arriving: every third pair up at both ends (UP),
-# every third up at one end (LOWERLAYERDOWN), the rest down.
+# 300 more pairs, so that the dump spans many datagrams: every third pair up at both ends
+# (UP), every third up at one end (LOWERLAYERDOWN), the rest down.
 {
   for i in $(seq 300); do
     echo "link add bulk$i type veth peer name bulkp$i"
@@ -173,10 +178,18 @@ ip -n "$ns1" neigh replace 198.18.31.2 lladdr "$(mac "$ns2" nlp1)" dev "$dq" nud
 ip -n "$ns2" neigh replace 198.18.31.1 lladdr "$(mac "$ns1" "$dq")" dev nlp1 nud permanent
 ip -n "$ns1" neigh replace 198.18.32.2 lladdr "$(mac "$ns2" nlp2)" dev "$bs" nud permanent
 
+# MTU and carrier changes: "nlé" gets MTU 1400, and its peer goes down and up once, which
+# turns its carrier off and on again (veth_close / veth_open, at once): 2 more changes.
+ip -n "$ns1" link set "$u8" mtu 1400
+carrier_before=$(in1 cat "/sys/class/net/$u8/carrier_changes")
+ip -n "$ns2" link set nlp3 down
+ip -n "$ns2" link set nlp3 up
+
 # Wait for the veth carriers (operstate UP) before sending, at most 5 s: the quoted veth and
 # the 200 ends of the 100 bulk pairs that are up at both ends.
 for _ in $(seq 50); do
   ip -n "$ns1" -o link show "$dq" | grep -q 'state UP' &&
+    ip -n "$ns1" -o link show "$u8" | grep -q 'state UP' &&
     [ "$(ip -n "$ns1" -o link show | grep -c ': bulkp\?[0-9]*@.* state UP ')" -eq 200 ] && break
   sleep 0.1
 done
@@ -228,6 +241,32 @@ for expect in "lo${t}up${t}1" "$dq${t}up${t}1" "$u8${t}up${t}1" "$bs${t}up${t}0"
   grep -qxF "$expect" "$tmp/ns.up.tsv" || { echo "expected '$expect' in:"; cat "$tmp/ns.up.tsv"; exit 1; }
 done
 echo "private namespace: up/down of $(wc -l <"$tmp/ns.up.tsv") devices as ip link shows"
+
+# MTU and carrier changes of every device as sysfs shows them in the namespace (ip netns exec
+# mounts the namespace's own /sys).
+netprom_samples link <"$tmp/ns.prom" | LC_ALL=C sort >"$tmp/ns-link.tsv"
+in1 sh -c 'for d in /sys/class/net/*; do
+  [ -d "$d" ] || continue
+  printf "%s\tmtu_bytes\t%s\n%s\tcarrier_changes\t%s\n" "${d##*/}" "$(cat "$d/mtu")" \
+    "${d##*/}" "$(cat "$d/carrier_changes")"
+done' | LC_ALL=C sort >"$tmp/ns-sysfs.tsv"
+if ! cmp -s "$tmp/ns-sysfs.tsv" "$tmp/ns-link.tsv"; then
+  echo "netprom and /sys/class/net disagree on MTU or carrier changes in $ns1 (< sysfs, > netprom):"
+  diff "$tmp/ns-sysfs.tsv" "$tmp/ns-link.tsv" || true
+  exit 1
+fi
+grep -qxF 'netprom_network_mtu_bytes{device="nl\"q"} 1500' "$tmp/ns.prom" ||
+  { echo 'nl"q: no MTU 1500'; grep mtu "$tmp/ns.prom"; exit 1; }
+grep -qxF "netprom_network_mtu_bytes{device=\"$u8\"} 1400" "$tmp/ns.prom" ||
+  { echo "$u8: no MTU 1400"; grep mtu "$tmp/ns.prom"; exit 1; }
+want="netprom_network_carrier_changes_total{device=\"$u8\"} $((carrier_before + 2))"
+grep -qxF "$want" "$tmp/ns.prom" ||
+  { echo "no '$want' (before the flap: $carrier_before)"; grep carrier_changes "$tmp/ns.prom"; exit 1; }
+echo "private namespace: MTU and carrier changes of $(($(wc -l <"$tmp/ns-link.tsv") / 2)) devices as sysfs shows"
+if command -v promtool >/dev/null; then
+  promtool check metrics <"$tmp/ns.prom" >"$tmp/promtool" 2>&1 || { echo "promtool:"; cat "$tmp/promtool"; exit 1; }
+  [ ! -s "$tmp/promtool" ] || { echo "promtool warned:"; cat "$tmp/promtool"; exit 1; }
+fi
 
 # --- 2. host namespace: netprom lies between two reads of /proc/net/dev --------------------
 snapshot "" "$tmp/host"

@@ -158,6 +158,8 @@ void render_self(const RunReport& r, ExpositionWriter& w) {
   if (r.ping_enabled) w.sample("netprom_collector_success", R"(collector="ping")", std::uint64_t{r.ping_ok ? 1u : 0u});
   if (r.interfaces_enabled)
     w.sample("netprom_collector_success", R"(collector="interfaces")", std::uint64_t{r.interfaces_ok ? 1u : 0u});
+  if (r.history_enabled)
+    w.sample("netprom_collector_success", R"(collector="history")", std::uint64_t{r.history ? 1u : 0u});
   w.family("netprom_run_timestamp_seconds", "Unix time when this run finished collecting.", MetricType::gauge);
   w.sample("netprom_run_timestamp_seconds", "", r.timestamp_seconds);
   w.family("netprom_run_duration_seconds", "How long this run took to collect, in seconds.", MetricType::gauge);

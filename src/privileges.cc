@@ -1,15 +1,42 @@
 // SPDX-License-Identifier: MIT
 #include "privileges.h"
 
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <system_error>
 
+#include <fmt/format.h>
+
 namespace netprom {
+
+std::string setid_problem() {
+  uid_t ruid = 0, euid = 0, suid = 0;
+  gid_t rgid = 0, egid = 0, sgid = 0;
+  if (::getresuid(&ruid, &euid, &suid) != 0 || ::getresgid(&rgid, &egid, &sgid) != 0)
+    return fmt::format("cannot read the process's ids: {}", std::strerror(errno));
+  if (ruid == euid && euid == suid && rgid == egid && egid == sgid) return {};
+  return fmt::format("refusing to run setuid or setgid (real uid {} gid {}, effective uid {} gid {}); "
+                     "remove the set-id bit and grant cap_net_raw with setcap instead",
+                     ruid, rgid, euid, egid);
+}
+
+unsigned open_closed_standard_fds() noexcept {
+  unsigned closed = 0;
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // open() returns the lowest free descriptor: this one, since those below are open.
+    int got = ::open("/dev/null", O_RDWR);
+    if (got != fd && got >= 0) ::close(got);
+    closed |= 1u << fd;
+  }
+  return closed;
+}
 
 void drop_capabilities() {
   // Ambient capabilities (systemd's AmbientCapabilities=) would come back on the next execve;

@@ -70,6 +70,10 @@ std::optional<History> keep_history(const Settings& s, const std::string& output
   std::string warning;
   History previous = read_history(path, history_size_limit(s.targets), warning);
   if (!warning.empty()) seams.message(fmt::format("netprom: warning: {}", warning));
+  // A FIFO or symlink in the state's place was refused above; the fresh state replaces it (the
+  // name is netprom's own, in its own directory, and unlink removes a link, not its target).
+  if (struct stat st {}; ::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+    ::unlink(path.c_str());
   const std::string identity = output_identity(output);
   if (!previous.output.empty() && previous.output != identity)
     return lost(fmt::format("state {} holds the totals of {}, not of {}; give each output its own state file name "

@@ -96,6 +96,8 @@ TargetSpec parse_dest(std::string_view text, std::string origin) {
 
 std::vector<TargetSpec> parse_targets_file(std::string_view text, std::string_view path) {
   std::vector<TargetSpec> targets;
+  // A byte-order mark (Windows editors write one) is not part of the first name.
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   targets.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t line_no = 0;
   while (!text.empty()) {

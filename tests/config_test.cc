@@ -191,4 +191,28 @@ BOOST_AUTO_TEST_CASE(empty_file_gives_the_documented_defaults) {
   BOOST_TEST(s.targets.empty());
 }
 
+BOOST_AUTO_TEST_CASE(too_large_or_too_deep_is_a_config_error_not_a_crash) {
+  // 150,000 levels of one dotted key (300 KB) overflowed toml++'s recursion.
+  std::string dotted;
+  for (int i = 0; i < 150000; ++i) dotted += "a.";
+  BOOST_TEST(config_error(dotted + "b = 1\n") == "n.toml: line 1: a key with more than 64 dotted parts");
+  BOOST_TEST(config_error("[" + dotted + "b]\n") == "n.toml: line 1: a key with more than 64 dotted parts");
+  BOOST_TEST(config_error("x = 1\nt = { " + dotted + "b = 1 }\n") ==
+             "n.toml: line 2: a key with more than 64 dotted parts");
+  BOOST_TEST(config_error("buckets = " + std::string(100000, '[') + "\n") ==
+             "n.toml: line 1: arrays or inline tables nested more than 64 deep");
+  BOOST_TEST(config_error("labels = " + std::string(100000, '{') + "\n") ==
+             "n.toml: line 1: arrays or inline tables nested more than 64 deep");
+  BOOST_TEST(config_error(std::string(5 * 1024 * 1024, '#')) ==
+             "n.toml: the file is 5242880 bytes, more than the 4194304 a config can need");
+  // Dots and brackets in strings, comments and numbers are not nesting.
+  std::string many_bounds = "buckets = [";
+  for (int i = 1; i <= 64; ++i) many_bounds += std::to_string(i) + ".5, ";
+  BOOST_TEST(config_error(many_bounds + "]\n") == "");
+  BOOST_TEST(config_error("# " + dotted + std::string(100, '[') + "\n[[target]]\nhost = \"a.b.c.d.e\"\n"
+                          "name = \"" + std::string(100, '[') + dotted + "\"\n") == "");
+  BOOST_TEST(config_error("[[target]]\nhost = \"x.y\"\nlabels = { a = \"[{\\\"\" }\n") == "");
+  BOOST_TEST(config_error("[[target]]\nhost = \"x.y\"\nname = '''\n" + std::string(100, '{') + "'''\n") == "");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <system_error>
 
@@ -56,12 +57,13 @@ std::chrono::nanoseconds to_ns(double seconds) {
 }
 
 // The ping collector as the run's seam: settings to PingOptions, a progress line on a terminal.
-std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& specs) {
+std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& specs,
+                             const std::optional<Identity>& become) {
   std::vector<PingTarget> targets;
   targets.reserve(specs.size());
   for (const TargetSpec& t : specs) targets.push_back({t.name, t.host, t.family});
   PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
-                s.ttl, s.tos, s.source, s.interface, s.rate, drop_capabilities, {}};
+                s.ttl, s.tos, s.source, s.interface, s.rate, [&become] { drop_privileges(become); }, {}};
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
   o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
   return run_pings(targets, o);
@@ -91,8 +93,16 @@ int run(int argc, char** argv, bool stdout_closed) {
   std::string output = choose_output(s, ::stat(kTextfileDir.data(), &st) == 0 && S_ISDIR(st.st_mode));
   if (cl.check) return fmt::print("{}", render_plan(s, config_path, output)), 0;
 
+  // Root testing by hand works as the owner of the directory it writes (the service user), so
+  // that the timer's runs can replace whatever it leaves. Without pinging there is no socket to
+  // open first: give everything up now.
+  std::optional<Identity> become;
+  if (s.state_dir && !s.no_ping) become = owner_to_become(*s.state_dir);
+  else if (output != "-") become = owner_to_become(std::filesystem::path(output).parent_path().empty()
+                                                        ? "." : std::filesystem::path(output).parent_path().string());
+  if (s.no_ping) drop_privileges(become);
   RunSeams seams;
-  seams.ping = [&s](const std::vector<TargetSpec>& targets) { return ping(s, targets); };
+  seams.ping = [&s, &become](const std::vector<TargetSpec>& targets) { return ping(s, targets, become); };
   seams.default_targets = [] { return gateway_targets(read_default_gateways()); };
   seams.links = [] { return read_link_stats(); };
   seams.unix_time = [] {

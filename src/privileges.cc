@@ -2,6 +2,8 @@
 #include "privileges.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -14,6 +16,23 @@
 #include <fmt/format.h>
 
 namespace netprom {
+
+std::optional<Identity> owner_to_become(const std::string& dir) {
+  struct stat st {};
+  if (::getuid() != 0 || ::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid == 0) return std::nullopt;
+  return Identity{st.st_uid, st.st_gid};
+}
+
+void drop_privileges(const std::optional<Identity>& as) {
+  if (as) {
+    // Groups first, while still root; leaving uid 0 then clears the capability sets as well.
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(as->gid, as->gid, as->gid) != 0 ||
+        ::setresuid(as->uid, as->uid, as->uid) != 0)
+      throw std::system_error(errno, std::generic_category(),
+                              fmt::format("cannot become uid {} gid {}", as->uid, as->gid));
+  }
+  drop_capabilities();
+}
 
 std::string setid_problem() {
   uid_t ruid = 0, euid = 0, suid = 0;

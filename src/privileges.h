@@ -3,9 +3,26 @@
 // anything else: no setuid/setgid start, standard descriptors that are really there.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace netprom {
+
+/// A user and group to run as.
+struct Identity {
+  unsigned uid = 0;
+  unsigned gid = 0;
+};
+
+/// For a run started as root: the owner of `dir` when that is another user (the service user's
+/// state directory, made by systemd's StateDirectory=), so that a root run testing by hand writes
+/// there as the timer's runs do and leaves nothing they cannot replace; nullopt otherwise
+/// (not root, `dir` missing or owned by root).
+std::optional<Identity> owner_to_become(const std::string& dir);
+
+/// Becomes `as` (no supplementary groups, real, effective and saved ids) when given, then
+/// clears every capability (drop_capabilities()). Throws std::system_error.
+void drop_privileges(const std::optional<Identity>& as);
 
 /// Why netprom must not run with these ids, or empty when it may: a setuid or setgid start
 /// (real, effective and saved ids not all equal) would let any user read root-only files

@@ -43,8 +43,9 @@ cxxopts::Options make_options() {
 
 std::string help_text() {
   std::string text = make_options().help();
-  text += "\nExit status: 0 written, 64 usage, 73 cannot create output, 75 another run holds the lock,\n"
-          "77 no permission for ICMP sockets, 78 bad config, 1 other failure. See netprom(1).\n";
+  text += "\nExit status: 0 written, 64 usage, 73 cannot create output, 74 written without the history,\n"
+          "75 another run holds the lock, 77 no permission for ICMP sockets, 78 bad config,\n"
+          "1 a collector failed. See netprom(1).\n";
   return text;
 }
 

@@ -143,7 +143,7 @@ constexpr LinkCounter kLinkCounters[] = {
 void render_links(const RunReport& r, ExpositionWriter& w) {
   std::vector<std::string> labels;
   labels.reserve(r.links.size());
-  for (const LinkStats& l : r.links) labels.emplace_back(LabelSet().add("device", l.name).str());
+  for (const LinkStats& l : r.links) labels.emplace_back(LabelSet().add("device", utf8_name(l.name)).str());
   for (const LinkCounter& c : kLinkCounters) {
     w.family(c.name, c.help, MetricType::counter);
     w.samples(c.name, labels, [&](std::size_t i) { return r.links[i].*c.field; });

@@ -67,6 +67,10 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       try {
         if (def.kind == ValueKind::flag)
           cl.assignments.emplace_back(&def, true);
+        else if (def.kind == ValueKind::label)  // repeatable: every occurrence, in order
+          for (const cxxopts::KeyValue& kv : result.arguments()) {
+            if (kv.key() == name) cl.assignments.emplace_back(&def, parse_option_text(def, kv.value()));
+          }
         else
           cl.assignments.emplace_back(&def, parse_option_text(def, result[name].as<std::string>()));
       } catch (const OptionValueError& e) {

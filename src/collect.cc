@@ -120,6 +120,7 @@ int collect_and_publish(Settings s, const std::string& output, const RunSeams& s
   int status = exit_status::kOk;
   RunReport report;
   report.version = NETPROM_VERSION;
+  report.constant_labels = s.labels;
   std::vector<PingResult> results;
   if ((report.ping_enabled = !s.no_ping)) {
     try {

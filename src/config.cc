@@ -193,7 +193,7 @@ ConfigFile parse_config(std::string_view text, std::string_view path) {
   } catch (const toml::parse_error& e) {
     throw ConfigError(fmt::format("{}: {}", where(path, e.source()), e.description()));
   }
-  std::vector<std::string> known{"target"};
+  std::vector<std::string> known{"target", "labels"};
   for (const OptionDef& def : option_table()) known.push_back(config_key(def));
 
   ConfigFile config;
@@ -203,6 +203,18 @@ ConfigFile parse_config(std::string_view text, std::string_view path) {
       const toml::array* arr = v.as_array();
       if (!arr) fail(path, v, "target must be an array of tables: write [[target]]");
       for (const toml::node& item : *arr) config.targets.push_back(parse_target(item, path));
+      continue;
+    }
+    if (key == "labels") {  // constant labels of every series: assignments of --label
+      const toml::table* labels = v.as_table();
+      if (!labels) fail(path, v, "labels must be a table, e.g. labels = { site = \"home\" }");
+      for (const auto& [lk, lv] : *labels) {
+        auto value = lv.value_exact<std::string>();
+        if (!value) fail(path, lv, fmt::format("label '{}' must be a string", lk.str()));
+        std::string label = fmt::format("{}={}", lk.str(), *value);
+        if (auto p = constant_label_problem(label); !p.empty()) fail(path, lv, p);
+        config.assignments.emplace_back(find_option("label"), std::move(label));
+      }
       continue;
     }
     const OptionDef* def = find_option(key);
@@ -250,6 +262,7 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
   } else {
     s.targets = config.targets;
   }
+  if (std::string problem = label_clash_problem(s); !problem.empty()) throw ConfigError(problem);
   return s;
 }
 

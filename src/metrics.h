@@ -31,6 +31,9 @@ struct RunReport {
   double timestamp_seconds = 0;             ///< Unix time the run finished collecting
   double duration_seconds = 0;
   std::string_view version;
+  /// --label / `labels`: added to every series of the run, so that two files in one textfile
+  /// directory do not collide on the run's own series.
+  std::span<const std::pair<std::string, std::string>> constant_labels;
 };
 
 /// Renders the whole exposition (text format 0.0.4) into `writer` (which may stream it). Pure

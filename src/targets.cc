@@ -56,6 +56,35 @@ std::string label_value_problem(std::string_view value) {
   return {};
 }
 
+std::string constant_label_problem(std::string_view text) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos) return fmt::format("must be NAME=VALUE, got '{}'", text);
+  std::string_view name = text.substr(0, eq);
+  if (auto p = label_name_problem(name); !p.empty()) return p;
+  for (std::string_view own : {"device", "collector", "version"})
+    if (name == own) return fmt::format("label name '{}' is reserved: netprom sets it itself", name);
+  if (auto p = label_value_problem(text.substr(eq + 1)); !p.empty()) return fmt::format("label '{}': {}", name, p);
+  return {};
+}
+
+void add_constant_label(Settings& s, std::string_view text) {
+  auto eq = text.find('=');
+  std::string name(text.substr(0, eq)), value(text.substr(eq + 1));
+  for (auto& [n, v] : s.labels)
+    if (n == name) return void(v = std::move(value));
+  s.labels.emplace_back(std::move(name), std::move(value));
+}
+
+std::string label_clash_problem(const Settings& s) {
+  for (const TargetSpec& t : s.targets)
+    for (const auto& [name, value] : t.labels)
+      for (const auto& [constant, v] : s.labels)
+        if (name == constant)
+          return fmt::format("{}: target '{}' has its own label '{}', which is also a constant label of the run",
+                             t.origin, t.name, name);
+  return {};
+}
+
 void check_target(const TargetSpec& t) {
   if (t.name.empty()) throw OptionValueError("target name must not be empty");
   if (auto p = label_value_problem(t.name); !p.empty())

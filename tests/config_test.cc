@@ -215,4 +215,27 @@ BOOST_AUTO_TEST_CASE(too_large_or_too_deep_is_a_config_error_not_a_crash) {
   BOOST_TEST(config_error("[[target]]\nhost = \"x.y\"\nname = '''\n" + std::string(100, '{') + "'''\n") == "");
 }
 
+BOOST_AUTO_TEST_CASE(constant_labels_from_the_config_and_the_command_line) {
+  Settings s = settings_from("labels = { site = \"home\", rack = \"r1\" }\n",
+                             {"netprom", "--label", "site=lab", "--label", "role=a,b=c"});
+  BOOST_TEST((s.labels == std::vector<std::pair<std::string, std::string>>{
+                              {"rack", "r1"}, {"site", "lab"}, {"role", "a,b=c"}}));
+  BOOST_TEST(config_error("labels = { dest = \"x\" }\n") ==
+             "n.toml:1:19: label name 'dest' is reserved: netprom sets it itself");
+  BOOST_TEST(config_error("labels = { collector = \"x\" }\n") ==
+             "n.toml:1:24: label name 'collector' is reserved: netprom sets it itself");
+  BOOST_TEST(config_error("labels = { __x = \"x\" }\n") ==
+             "n.toml:1:18: label name '__x' is reserved: names starting with '__' are Prometheus's own");
+  BOOST_TEST(config_error("labels = { a = 1 }\n") == "n.toml:1:16: label 'a' must be a string");
+  BOOST_TEST(config_error("labels = \"a=b\"\n") == "n.toml:1:10: labels must be a table, e.g. labels = { site = \"home\" }");
+  // A target's own label of the same name would make a series with the label twice.
+  try {
+    settings_from("labels = { site = \"x\" }\n[[target]]\nhost = \"192.0.2.1\"\nlabels = { site = \"y\" }\n");
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "n.toml:2:1: target '192.0.2.1' has its own label 'site', which is also a constant label of the run");
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

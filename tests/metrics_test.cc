@@ -149,4 +149,28 @@ BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
   BOOST_TEST(help.size() == 33u);  // 12 ping, 16 interface counters + up, 4 about the run
 }
 
+BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
+  std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {{"site", "x"}}, ""}};
+  std::vector<PingResult> ping(1);
+  ping[0] = {true, "192.0.2.1", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}};
+  std::vector<LinkStats> links(1);
+  links[0].name = "lo";
+  std::vector<std::pair<std::string, std::string>> constant{{"host", "h\"1"}, {"team", "net"}};
+  RunReport r;
+  r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
+  r.targets = targets;
+  r.ping = ping;
+  r.links = links;
+  r.version = "1.0";
+  r.constant_labels = constant;
+  std::string text = render_metrics(r);
+  const std::string c = R"(host="h\"1",team="net")";
+  for (const std::string& line : lines_starting(text, "netprom_")) BOOST_TEST(line.find(c) != std::string::npos, line);
+  BOOST_TEST(text.find("netprom_run_timestamp_seconds{" + c + "} ") != std::string::npos);
+  BOOST_TEST(text.find("netprom_build_info{version=\"1.0\"," + c + "} 1\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_ping_up{dest=\"a\",site=\"x\"," + c + "} 1\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_network_up{device=\"lo\"," + c + "} 0\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_collector_success{collector=\"ping\"," + c + "} 1\n") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -121,7 +121,7 @@ int run(int argc, char** argv, bool stdout_closed) {
   };
   seams.message = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
   seams.colour = use_colour(output, ::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), std::getenv("TERM"));
-  return collect_and_publish(std::move(s), output, seams);
+  return collect_and_publish(s, output, seams);  // a copy: the ping seam reads `s` too
 }
 
 }  // namespace

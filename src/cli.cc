@@ -137,9 +137,9 @@ std::string help_text() {
     text.append(line).push_back('\n');
     start = nl == std::string::npos ? help.size() : nl + 1;
   }
-  text += "\nExit status: 0 written, 64 usage, 73 cannot create output, 75 another run\n"
-          "holds the lock, 77 no permission for ICMP sockets, 78 bad config, 1 other\n"
-          "failure. See netprom(1).\n";
+  text += "\nExit status: 0 written, 64 usage, 73 cannot create output, 74 written without\n"
+          "the history, 75 another run holds the lock, 77 no permission for ICMP sockets,\n"
+          "78 bad config, 1 a collector failed. See netprom(1).\n";
   return text;
 }
 
@@ -164,6 +164,10 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       try {
         if (def.kind == ValueKind::flag)
           cl.assignments.emplace_back(&def, true);
+        else if (def.kind == ValueKind::label)  // repeatable: every occurrence, in order
+          for (const cxxopts::KeyValue& kv : result.arguments()) {
+            if (kv.key() == name) cl.assignments.emplace_back(&def, parse_option_text(def, kv.value()));
+          }
         else
           cl.assignments.emplace_back(&def, parse_option_text(def, result[name].as<std::string>()));
       } catch (const OptionValueError& e) {

@@ -113,16 +113,82 @@ TargetSpec parse_target(const toml::node& node, std::string_view path) {
   return t;
 }
 
+// toml++ parses nested arrays, inline tables and dotted keys by recursion: 150,000 levels of
+// one dotted key (300 KB) overflow the stack. Bound the input before it gets there.
+constexpr std::size_t kMaxConfigBytes = 4 * 1024 * 1024;  // 10,000 [[target]]s take about 1 MB
+constexpr std::size_t kMaxNesting = 64;                   // netprom's own keys nest 3 deep
+
+// Why `text` is too large or too deep for toml++, or empty. A cheap scan that knows TOML's
+// strings and comments (where brackets and dots are text): it counts the dots of each key
+// (dotted keys and [table.headers]) and the depth of arrays and inline tables. Pure.
+std::string limit_problem(std::string_view text) {
+  if (text.size() > kMaxConfigBytes)
+    return fmt::format("the file is {} bytes, more than the {} a config can need", text.size(), kMaxConfigBytes);
+  std::string stack;       // open '[' and '{' of values
+  bool in_key = true;      // before the '=' of a line, in an inline table or a [header]
+  bool header = false;     // a [table] or [[array]] header line
+  std::size_t dots = 0, line = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {  // skip a string; triple quotes span lines
+      const bool triple = text.substr(i, 3) == std::string_view(c == '"' ? "\"\"\"" : "'''");
+      std::size_t j = i + (triple ? 3 : 1);
+      for (; j < text.size(); ++j) {
+        if (text[j] == '\n') ++line;
+        if (c == '"' && text[j] == '\\') {
+          ++j;
+          continue;
+        }
+        if (text[j] == c && (!triple || text.substr(j, 3) == text.substr(i, 3))) break;
+        if (!triple && text[j] == '\n') break;
+      }
+      i = triple ? j + 2 : j;
+      continue;
+    }
+    if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == '\n') {
+      ++line;
+      if (stack.empty()) in_key = true, header = false, dots = 0;
+      continue;
+    }
+    if (in_key && c == '.' && ++dots > kMaxNesting)
+      return fmt::format("line {}: a key with more than {} dotted parts", line, kMaxNesting);
+    if (c == '[' && stack.empty() && in_key && !header && dots == 0) {
+      header = true;  // [table] or [[array]]: its name is a key
+      continue;
+    }
+    if (header) continue;
+    if (c == '=') in_key = false, dots = 0;
+    if (c == '[' || c == '{') {
+      stack.push_back(c);
+      if (stack.size() > kMaxNesting)
+        return fmt::format("line {}: arrays or inline tables nested more than {} deep", line, kMaxNesting);
+      if (c == '{') in_key = true, dots = 0;
+    } else if ((c == ']' || c == '}') && !stack.empty()) {
+      stack.pop_back();
+      in_key = false;  // back in a value
+    } else if (c == ',' && !stack.empty() && stack.back() == '{') {
+      in_key = true, dots = 0;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 ConfigFile parse_config(std::string_view text, std::string_view path) {
+  if (std::string problem = limit_problem(text); !problem.empty())
+    throw ConfigError(fmt::format("{}: {}", path, problem));
   toml::table root;
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     throw ConfigError(fmt::format("{}: {}", where(path, e.source()), e.description()));
   }
-  std::vector<std::string> known{"target"};
+  std::vector<std::string> known{"target", "labels"};
   for (const OptionDef& def : option_table()) known.push_back(config_key(def));
 
   ConfigFile config;
@@ -133,6 +199,18 @@ ConfigFile parse_config(std::string_view text, std::string_view path) {
       const toml::array* arr = v.as_array();
       if (!arr) fail(path, v, "target must be an array of tables: write [[target]]");
       for (const toml::node& item : *arr) config.targets.push_back(parse_target(item, path));
+      continue;
+    }
+    if (key == "labels") {  // constant labels of every series: assignments of --label
+      const toml::table* labels = v.as_table();
+      if (!labels) fail(path, v, "labels must be a table, e.g. labels = { site = \"home\" }");
+      for (const auto& [lk, lv] : *labels) {
+        auto value = lv.value_exact<std::string>();
+        if (!value) fail(path, lv, fmt::format("label '{}' must be a string", lk.str()));
+        std::string label = fmt::format("{}={}", lk.str(), *value);
+        if (auto p = constant_label_problem(label); !p.empty()) fail(path, lv, p);
+        config.assignments.emplace_back(find_option("label"), std::move(label));
+      }
       continue;
     }
     const OptionDef* def = find_option(key);
@@ -186,6 +264,7 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
   } else {
     s.targets = config.targets;
   }
+  if (std::string problem = label_clash_problem(s); !problem.empty()) throw ConfigError(problem);
   return s;
 }
 

@@ -56,7 +56,50 @@ std::string_view type_word(MetricType type) {
   return "gauge";
 }
 
+// The length of the valid UTF-8 sequence at the start of `s`, or 0 when it is not one
+// (overlong forms, surrogates and code points past U+10FFFF are not UTF-8).
+std::size_t utf8_sequence(std::string_view s) {
+  const auto c = static_cast<unsigned char>(s[0]);
+  const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (n == 0 || n > s.size()) return 0;
+  std::uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1fu) : n == 3 ? (c & 0x0fu) : (c & 0x07u);
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[k]);
+    if ((cc >> 6) != 0x2) return 0;
+    cp = (cp << 6) | (cc & 0x3fu);
+  }
+  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
 }  // namespace
+
+std::string utf8_name(std::string_view raw) {
+  bool plain = true;
+  for (std::size_t i = 0; i < raw.size() && plain;) {
+    const std::size_t n = utf8_sequence(raw.substr(i));
+    plain = n > 0 && !(raw[i] == '\\' && i + 3 < raw.size() && raw[i + 1] == 'x' && is_hex(raw[i + 2]) &&
+                       is_hex(raw[i + 3]));
+    i += n;
+  }
+  if (plain) return std::string(raw);
+  std::string out;
+  for (std::size_t i = 0; i < raw.size();) {
+    const std::size_t n = utf8_sequence(raw.substr(i));
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(raw[i]));
+      ++i;
+      continue;
+    }
+    if (raw[i] == '\\') out += '\\';
+    out.append(raw.substr(i, n));
+    i += n;
+  }
+  return out;
+}
 
 LabelSet& LabelSet::add(std::string_view name, std::string_view value) {
   if (!text_.empty()) text_.push_back(',');

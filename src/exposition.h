@@ -89,6 +89,13 @@ class ExpositionWriter {
 /// `NaN`, `+Inf`, `-Inf`.
 std::string format_value(double value);
 
+/// An interface name (any bytes the kernel accepts) as a valid UTF-8 label value that still
+/// tells every device apart: a name that is valid UTF-8 and holds no `\xHH` text is kept as it
+/// is; any other has its backslashes doubled and each byte that is not part of valid UTF-8
+/// written as `\xHH` text (byte 0xff gives `\xff`, a name spelled `\xff` gives `\\xff`).
+/// Prometheus and node_exporter reject label values that are not UTF-8. Pure.
+std::string utf8_name(std::string_view raw);
+
 /// Appends `value` escaped for a label value (`\` -> `\\`, `"` -> `\"`, newline -> `\n`).
 void append_escaped_label_value(std::string& out, std::string_view value);
 

@@ -28,6 +28,7 @@ struct DestHistory {
 
 /// All destinations' totals and the bucket layout they were counted in.
 struct History {
+  std::string output;               ///< the output file these totals were published in ("-": stdout)
   std::vector<double> bounds;       ///< upper bounds in seconds, increasing
   std::vector<DestHistory> dests;
 };
@@ -41,7 +42,9 @@ class StateError : public std::runtime_error {
 /// The state file's text. Pure.
 std::string render_history(const History& history);
 
-/// Parses a state file. Throws StateError naming the line and the problem. Pure.
+/// Parses a state file. Throws StateError naming the line and the problem: also for tampered
+/// totals (bucket counts that do not add up to the count, more received than sent, a value past
+/// 2^53, which a run could not have reached). Pure.
 History parse_history(std::string_view text);
 
 /// This run's totals: the previous ones of every destination still configured plus this run's
@@ -51,12 +54,20 @@ History parse_history(std::string_view text);
 History update_history(const History& previous, std::span<const TargetSpec> targets,
                        std::span<const PingResult> results, const std::vector<double>& bounds);
 
-/// The state file inside `state_dir`.
-std::string history_path(const std::string& state_dir);
+/// The state file of `output` inside `state_dir`: named after the output file
+/// ("netprom.prom" -> "DIR/netprom.prom.state"; "-" -> "DIR/stdout.state"), so that outputs
+/// sharing a state directory keep their own totals.
+std::string history_path(const std::string& state_dir, const std::string& output);
 
-/// Reads and parses the state file. A missing file gives an empty History; an unreadable,
-/// corrupt or foreign one gives an empty History and sets `warning` to one line saying why
-/// (the run goes on: Prometheus copes with a counter reset, not with a missing file).
-History read_history(const std::string& path, std::string& warning);
+/// The largest state file that `targets` can need (every number at its widest, 64 bounds, names
+/// escaped at worst), so that a larger file is refused before it is read. Pure.
+std::size_t history_size_limit(std::span<const TargetSpec> targets);
+
+/// Reads and parses the state file. Only a regular file of at most `max_bytes` is read: it is
+/// opened without following a symlink and without blocking (a FIFO cannot hold the run).
+/// A missing file gives an empty History; anything else that cannot be used (not a regular
+/// file, too large, unreadable, corrupt, tampered) gives an empty History and sets `warning`
+/// to one line saying why: the run goes on with a fresh start.
+History read_history(const std::string& path, std::size_t max_bytes, std::string& warning);
 
 }  // namespace netprom

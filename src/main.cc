@@ -10,34 +10,29 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "collect.h"
 #include "config.h"
 #include "errors.h"
-#include "exposition.h"
-#include "history.h"
-#include "interface_filter.h"
 #include "link_stats.h"
-#include "metrics.h"
 #include "pinger.h"
 #include "plan.h"
 #include "privileges.h"
 #include "progress.h"
 #include "routes.h"
-#include "table.h"
 #include "targets.h"
 #include "textfile.h"
 
 namespace {
 
 using namespace netprom;
-
-// sysexits(3)
-constexpr int kExUsage = 64, kExCantCreat = 73, kExTempFail = 75, kExNoPerm = 77, kExConfig = 78;
+namespace ex = netprom::exit_status;
 
 void print_error(std::string_view what) { fmt::print(stderr, "netprom: error: {}\n", what); }
 
@@ -58,33 +53,24 @@ void on_signal(int sig) {
   ::raise(sig);
 }
 
-void write_stdout(std::string_view text) {
-  try {
-    write_all(STDOUT_FILENO, text);
-  } catch (const std::system_error& e) {
-    throw OutputError(fmt::format("cannot write standard output: {}", std::strerror(e.code().value())));
-  }
-}
-
-// Streams the exposition into the temp file (or standard output) as it is rendered: memory
-// stays flat with 100,000 destinations, and the rename still publishes the file whole or not at all.
-void write_exposition(const std::string& output, const RunReport& report) {
-  if (output == "-") {
-    ExpositionWriter writer(write_stdout);
-    render_metrics(report, writer);
-    return;
-  }
-  AtomicFile file(output);
-  ExpositionWriter writer([&file](std::string_view text) { file.write(text); });
-  render_metrics(report, writer);
-  file.commit();
-}
-
 std::chrono::nanoseconds to_ns(double seconds) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
 }
 
-int run(int argc, char** argv) {
+// The ping collector as the run's seam: settings to PingOptions, a progress line on a terminal.
+std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& specs,
+                             const std::optional<Identity>& become) {
+  std::vector<PingTarget> targets;
+  targets.reserve(specs.size());
+  for (const TargetSpec& t : specs) targets.push_back({t.name, t.host, t.family});
+  PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
+                s.ttl, s.tos, s.source, s.interface, s.rate, [&become] { drop_privileges(become); }, {}};
+  ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
+  o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
+  return run_pings(targets, o);
+}
+
+int run(int argc, char** argv, bool stdout_closed) {
   auto started = std::chrono::steady_clock::now();
   CommandLine cl = parse_command_line(argc, argv);
   if (cl.help) return fmt::print("{}", help_text()), 0;
@@ -111,114 +97,70 @@ int run(int argc, char** argv) {
   std::string output = choose_output(s, ::stat(kTextfileDir.data(), &st) == 0 && S_ISDIR(st.st_mode));
   if (cl.check) return fmt::print("{}", render_plan(s, config_path, output)), 0;
 
-  std::optional<OutputLock> lock, state_lock;
-  if (output != "-") {
-    lock.emplace(output);
-    remove_stale_temp_files(output);
-  }
-  std::string state_path = s.state_dir && !s.no_ping ? history_path(*s.state_dir) : "";
-  if (!state_path.empty()) {
-    ::mkdir(s.state_dir->c_str(), 0755);  // systemd's StateDirectory= makes it; by hand, we do
-    state_lock.emplace(state_path);
-    remove_stale_temp_files(state_path);
-  }
-  int status = 0;
-  RunReport report;
-  report.version = NETPROM_VERSION;
-  std::vector<PingResult> results;
-  if ((report.ping_enabled = !s.no_ping)) {
+  // Root testing by hand works as the owner of the directory it writes (the service user), so
+  // that the timer's runs can replace whatever it leaves. Without pinging there is no socket to
+  // open first: give everything up now.
+  std::optional<Identity> become;
+  if (s.state_dir && !s.no_ping) become = owner_to_become(*s.state_dir);
+  else if (output != "-") become = owner_to_become(std::filesystem::path(output).parent_path().empty()
+                                                        ? "." : std::filesystem::path(output).parent_path().string());
+  if (s.no_ping) drop_privileges(become);
+  RunSeams seams;
+  seams.ping = [&s, &become](const std::vector<TargetSpec>& targets) { return ping(s, targets, become); };
+  seams.default_targets = [] { return gateway_targets(read_default_gateways()); };
+  seams.links = [] { return read_link_stats(); };
+  seams.unix_time = [] {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  };
+  seams.elapsed_seconds = [started] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  seams.write_stdout = [stdout_closed](std::string_view text) {
     try {
-      if (s.targets.empty()) s.targets = gateway_targets(read_default_gateways());
-      std::vector<PingTarget> targets;
-      targets.reserve(s.targets.size());
-      for (const TargetSpec& t : s.targets) targets.push_back({t.name, t.host, t.family});
-      PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
-                    s.ttl, s.tos, s.source, s.interface, s.rate, drop_capabilities, {}};
-      ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
-      o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-      results = run_pings(targets, o);
-      report.ping_ok = true;
-      report.targets = s.targets;
-      report.ping = results;
-    } catch (const IcmpPermissionError& e) {
-      print_error(e.what());
-      status = kExNoPerm;
-    } catch (const std::exception& e) {  // a failed collector must not cost the other one's data
-      print_error(fmt::format("ping: {}", e.what()));
-      status = 1;
+      if (stdout_closed) throw std::system_error(EBADF, std::generic_category());
+      write_all(STDOUT_FILENO, text);
+    } catch (const std::system_error& e) {
+      throw OutputError(fmt::format("cannot write standard output: {}", std::strerror(e.code().value())));
     }
-  }
-  std::vector<LinkStats> links;
-  if ((report.interfaces_enabled = !s.no_interfaces)) {
-    try {
-      InterfaceFilter filter(s.interface_include, s.interface_exclude);
-      links = read_link_stats();
-      std::erase_if(links, [&filter](const LinkStats& l) { return !filter.keep(l.name); });
-      report.interfaces_ok = true;
-      report.links = links;
-    } catch (const std::exception& e) {
-      print_error(fmt::format("interfaces: {}", e.what()));
-      if (status == 0) status = 1;
-    }
-  }
-  History history;
-  if (!state_path.empty() && report.ping_ok) {
-    std::string warning;
-    History previous = read_history(state_path, warning);
-    if (!warning.empty()) fmt::print(stderr, "netprom: warning: {}\n", warning);
-    history = update_history(previous, s.targets, results, s.buckets.empty() ? default_buckets() : s.buckets);
-    report.history = &history;
-  }
-  report.timestamp_seconds =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  report.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (s.format == OutputFormat::table) {
-    // Colour only for a person: a terminal, and no NO_COLOR (https://no-color.org).
-    const char* no_color = std::getenv("NO_COLOR");
-    const char* term = std::getenv("TERM");
-    bool color = output == "-" && ::isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
-                 !(term && std::string_view(term) == "dumb");
-    std::string table = render_table(report, color);
-    output == "-" ? write_stdout(table) : write_file_atomically(output, table);
-  } else {
-    write_exposition(output, report);
-  }
-  if (report.history) {
-    try {  // the .prom file is out; a state that could not be saved costs a counter reset, not the run
-      write_file_atomically(state_path, render_history(history));
-    } catch (const OutputError& e) {
-      fmt::print(stderr, "netprom: warning: {}; the totals will start over next run\n", e.what());
-    }
-  }
-  return status;
+  };
+  seams.message = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
+  seams.colour = use_colour(output, ::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), std::getenv("TERM"));
+  return collect_and_publish(s, output, seams);  // a copy: the ping seam reads `s` too
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything can open a file: a closed descriptor 1 would otherwise be the lock file.
+  const bool stdout_closed = open_closed_standard_fds() & (1u << STDOUT_FILENO);
+  // Before reading any file: a setuid copy must not read or write for another user.
+  if (std::string problem = setid_problem(); !problem.empty()) {
+    print_error(problem);
+    return ex::kNoPerm;
+  }
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGINT, &sa, nullptr);
   try {
-    return run(argc, argv);
+    return run(argc, argv, stdout_closed);
   } catch (const UsageError& e) {
     print_error(fmt::format("{} (see 'netprom --help')", e.what()));
-    return kExUsage;
+    return ex::kUsage;
   } catch (const ConfigError& e) {
     print_error(e.what());
-    return kExConfig;
+    return ex::kConfig;
   } catch (const LockHeldError& e) {
     print_error(e.what());
-    return kExTempFail;
+    return ex::kTempFail;
   } catch (const OutputError& e) {
     print_error(e.what());
-    return kExCantCreat;
+    return ex::kCantCreate;
   } catch (const std::system_error& e) {
     print_error(e.what());
-    return 1;
+    return ex::kFailed;
   } catch (const std::exception& e) {
     print_error(fmt::format("internal error: {}", e.what()));
-    return 1;
+    return ex::kFailed;
   }
 }

@@ -14,10 +14,29 @@ namespace {
 
 std::string_view family_label(Family f) { return f == Family::v6 ? "ipv6" : "ipv4"; }
 
-void render_ping(const RunReport& r, ExpositionWriter& w) {
+// The run's constant labels, rendered.
+std::string constant_labels(const RunReport& r) {
+  LabelSet set;
+  for (const auto& [name, value] : r.constant_labels) set.add(name, value);
+  return std::string(set.str());
+}
+
+// A series' own labels followed by the run's constant ones.
+std::string with_constant(std::string own, std::string_view constant) {
+  if (!own.empty() && !constant.empty()) own.push_back(',');
+  return own.append(constant);
+}
+
+std::vector<std::string> target_labels(const RunReport& r) {
+  const std::string constant = constant_labels(r);
   std::vector<std::string> labels;
   labels.reserve(r.targets.size());
-  for (const TargetSpec& t : r.targets) labels.push_back(render_target_labels(t));
+  for (const TargetSpec& t : r.targets) labels.push_back(with_constant(render_target_labels(t), constant));
+  return labels;
+}
+
+void render_ping(const RunReport& r, ExpositionWriter& w) {
+  const std::vector<std::string> labels = target_labels(r);
   std::vector<std::optional<RttSummary>> rtt;
   rtt.reserve(r.ping.size());
   for (const PingResult& p : r.ping) rtt.push_back(summarize_rtts(p.rtt_seconds));
@@ -78,9 +97,7 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
 }
 
 void render_history_families(const RunReport& r, const History& h, ExpositionWriter& w) {
-  std::vector<std::string> labels;
-  labels.reserve(r.targets.size());
-  for (const TargetSpec& t : r.targets) labels.push_back(render_target_labels(t));
+  const std::vector<std::string> labels = target_labels(r);
   struct Total {
     std::string_view name, help;
     std::uint64_t DestHistory::*field;
@@ -143,7 +160,9 @@ constexpr LinkCounter kLinkCounters[] = {
 void render_links(const RunReport& r, ExpositionWriter& w) {
   std::vector<std::string> labels;
   labels.reserve(r.links.size());
-  for (const LinkStats& l : r.links) labels.emplace_back(LabelSet().add("device", l.name).str());
+  const std::string constant = constant_labels(r);
+  for (const LinkStats& l : r.links)
+    labels.push_back(with_constant(std::string(LabelSet().add("device", utf8_name(l.name)).str()), constant));
   for (const LinkCounter& c : kLinkCounters) {
     w.family(c.name, c.help, MetricType::counter);
     w.samples(c.name, labels, [&](std::size_t i) { return r.links[i].*c.field; });
@@ -163,16 +182,22 @@ void render_links(const RunReport& r, ExpositionWriter& w) {
 }
 
 void render_self(const RunReport& r, ExpositionWriter& w) {
+  const std::string c = constant_labels(r);
   w.family("netprom_collector_success", "1 if the collector worked this run, 0 if it failed.", MetricType::gauge);
-  if (r.ping_enabled) w.sample("netprom_collector_success", R"(collector="ping")", std::uint64_t{r.ping_ok ? 1u : 0u});
+  if (r.ping_enabled)
+    w.sample("netprom_collector_success", with_constant(R"(collector="ping")", c), std::uint64_t{r.ping_ok ? 1u : 0u});
   if (r.interfaces_enabled)
-    w.sample("netprom_collector_success", R"(collector="interfaces")", std::uint64_t{r.interfaces_ok ? 1u : 0u});
+    w.sample("netprom_collector_success", with_constant(R"(collector="interfaces")", c),
+             std::uint64_t{r.interfaces_ok ? 1u : 0u});
+  if (r.history_enabled)
+    w.sample("netprom_collector_success", with_constant(R"(collector="history")", c), std::uint64_t{r.history ? 1u : 0u});
   w.family("netprom_run_timestamp_seconds", "Unix time when this run finished collecting.", MetricType::gauge);
-  w.sample("netprom_run_timestamp_seconds", "", r.timestamp_seconds);
+  w.sample("netprom_run_timestamp_seconds", c, r.timestamp_seconds);
   w.family("netprom_run_duration_seconds", "How long this run took to collect, in seconds.", MetricType::gauge);
-  w.sample("netprom_run_duration_seconds", "", r.duration_seconds);
+  w.sample("netprom_run_duration_seconds", c, r.duration_seconds);
   w.family("netprom_build_info", "netprom's version (value 1).", MetricType::gauge);
-  w.sample("netprom_build_info", LabelSet().add("version", r.version).str(), std::uint64_t{1});
+  w.sample("netprom_build_info", with_constant(std::string(LabelSet().add("version", r.version).str()), c),
+           std::uint64_t{1});
 }
 
 }  // namespace

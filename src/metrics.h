@@ -25,10 +25,15 @@ struct RunReport {
   bool interfaces_enabled = false;
   bool interfaces_ok = false;
   std::span<const LinkStats> links;         ///< already filtered
-  const History* history = nullptr;         ///< with --state-dir: totals, parallel to targets
+  bool history_enabled = false;             ///< --state-dir with ping on
+  const History* history = nullptr;         ///< with --state-dir: totals, parallel to targets;
+                                            ///< null when they could not be kept (history failed)
   double timestamp_seconds = 0;             ///< Unix time the run finished collecting
   double duration_seconds = 0;
   std::string_view version;
+  /// --label / `labels`: added to every series of the run, so that two files in one textfile
+  /// directory do not collide on the run's own series.
+  std::span<const std::pair<std::string, std::string>> constant_labels;
 };
 
 /// Renders the whole exposition (text format 0.0.4) into `writer` (which may stream it). Pure

@@ -13,6 +13,7 @@
 
 #include "icmp_packet.h"
 #include "interface_filter.h"
+#include "targets.h"
 
 namespace netprom {
 namespace {
@@ -72,6 +73,9 @@ const std::array kOptions = {
     OptionDef{"buckets", "", "LIST", "RTT histogram bucket bounds in seconds, comma-separated",
               "0.00005 doubling to 26.2144", ValueKind::list, 1e-9, 3600, {},
               [](Settings& s, const OptionValue& v) { s.buckets = get<std::vector<double>>(v); }},
+    OptionDef{"label", "", "NAME=VALUE", "constant label on every series of the run; repeatable", "",
+              ValueKind::label, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { add_constant_label(s, get<std::string>(v)); }},
     OptionDef{"no-ping", "", "", "do not ping (interface counters only)", "", ValueKind::flag, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.no_ping = get<bool>(v); }},
     OptionDef{"no-interfaces", "", "", "do not read interface counters", "", ValueKind::flag, 0, 0, {},
@@ -150,6 +154,9 @@ void check_text(const OptionDef& def, const std::string& text) {
     case ValueKind::regex:
       if (std::string problem = interface_pattern_problem(text); !problem.empty())
         throw OptionValueError(fmt::format("is not a valid RE2 pattern: '{}': {}", text, problem));
+      break;
+    case ValueKind::label:
+      if (auto p = constant_label_problem(text); !p.empty()) throw OptionValueError(p);
       break;
     case ValueKind::choice: {
       bool ok = false;

@@ -28,6 +28,7 @@ enum class ValueKind {
   regex,     ///< an RE2 pattern, matched against the whole name
   choice,    ///< one of `choices` (comma-separated)
   list,      ///< increasing positive numbers; on the command line comma-separated
+  label,     ///< NAME=VALUE, a constant label; repeatable on the command line
 };
 
 /// A parsed value: bool (flag), int64 (integer), double (seconds, number), string, list.

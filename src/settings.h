@@ -46,6 +46,8 @@ struct Settings {
   std::optional<std::string> interface_exclude;
   OutputFormat format = OutputFormat::prom;
   std::vector<TargetSpec> targets;
+  /// --label / top-level `labels`: constant labels on every series of the run, validated.
+  std::vector<std::pair<std::string, std::string>> labels;
 };
 
 }  // namespace netprom

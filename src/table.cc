@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "exposition.h"
 #include "rtt_stats.h"
 
 namespace netprom {
@@ -25,8 +26,9 @@ constexpr Colors kPlain{"", "", "", "", ""};
 
 // Control bytes and the like in names would break the columns (or the terminal): show them
 // escaped, as `ip link` does.
-std::string printable(std::string_view s) {
+std::string printable(std::string_view raw) {
   std::string out;
+  const std::string s = utf8_name(raw);  // bytes that are not UTF-8 as \xHH, as in the .prom file
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f)

@@ -96,6 +96,35 @@ std::string label_value_problem(std::string_view value) {
   return {};
 }
 
+std::string constant_label_problem(std::string_view text) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos) return fmt::format("must be NAME=VALUE, got '{}'", text);
+  std::string_view name = text.substr(0, eq);
+  if (auto p = label_name_problem(name); !p.empty()) return p;
+  for (std::string_view own : {"device", "collector", "version"})
+    if (name == own) return fmt::format("label name '{}' is reserved: netprom sets it itself", name);
+  if (auto p = label_value_problem(text.substr(eq + 1)); !p.empty()) return fmt::format("label '{}': {}", name, p);
+  return {};
+}
+
+void add_constant_label(Settings& s, std::string_view text) {
+  auto eq = text.find('=');
+  std::string name(text.substr(0, eq)), value(text.substr(eq + 1));
+  for (auto& [n, v] : s.labels)
+    if (n == name) return void(v = std::move(value));
+  s.labels.emplace_back(std::move(name), std::move(value));
+}
+
+std::string label_clash_problem(const Settings& s) {
+  for (const TargetSpec& t : s.targets)
+    for (const auto& [name, value] : t.labels)
+      for (const auto& [constant, v] : s.labels)
+        if (name == constant)
+          return fmt::format("{}: target '{}' has its own label '{}', which is also a constant label of the run",
+                             t.origin, t.name, name);
+  return {};
+}
+
 void check_target(const TargetSpec& t) {
   if (t.name.empty()) throw OptionValueError("target name must not be empty");
   if (auto p = label_value_problem(t.name); !p.empty())
@@ -137,6 +166,8 @@ TargetSpec parse_dest(std::string_view text, std::string origin) {
 
 std::vector<TargetSpec> parse_targets_file(std::string_view text, std::string_view path) {
   std::vector<TargetSpec> targets;
+  // A byte-order mark (Windows editors write one) is not part of the first name.
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   targets.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t line_no = 0;
   while (!text.empty()) {

@@ -27,6 +27,17 @@ std::string label_name_problem(std::string_view name);
 /// Why `value` cannot be a label value (Prometheus wants valid UTF-8), or empty when fine.
 std::string label_value_problem(std::string_view value);
 
+/// Why NAME=VALUE cannot be a constant label (--label): label_name_problem(), a name netprom's
+/// own series use (device, collector, version), or a value that is not UTF-8; empty when fine.
+std::string constant_label_problem(std::string_view name_equals_value);
+
+/// Adds a checked NAME=VALUE to the run's constant labels; a later one of the same name
+/// replaces the earlier (the command line wins over the config file).
+void add_constant_label(Settings& settings, std::string_view name_equals_value);
+
+/// Why a target's own label cannot go with the constant labels (same name), or empty.
+std::string label_clash_problem(const Settings& settings);
+
 /// Checks the target's name, host and labels. Throws OptionValueError with the reason.
 void check_target(const TargetSpec& target);
 

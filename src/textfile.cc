@@ -50,6 +50,10 @@ OutputLock::OutputLock(const std::string& output_path) {
   PathParts p = split_path(output_path);
   std::string lock_path = join(p.dir, "." + p.name + ".lock");
   fd_.reset(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+  // flock() needs no write access: a lock file another user created (root testing by hand
+  // before the timer's run as the service user, or the other way round) is locked read-only.
+  if (!fd_ && (errno == EACCES || errno == EPERM))
+    fd_.reset(::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd_) fail("create lock file", lock_path, errno);
   if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK)
@@ -88,12 +92,19 @@ AtomicFile::AtomicFile(const std::string& path, mode_t mode) : path_(path) {
   }
 
   temp_ = join(p.dir, fmt::format(".{}.{}.tmp", p.name, ::getpid()));
-  // O_EXCL|O_NOFOLLOW: never write through a planted symlink or into someone else's file.
-  fd_.reset(::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
-  if (!fd_) fail("create", temp_, errno);
+  // Registered for the signal handler before it exists: a SIGTERM right after open() must not
+  // leave a 0-byte temp file. If open() fails, the name is ours alone (it carries our pid) and
+  // unlinking it removes at most a leftover the next run would remove anyway.
   if (temp_.size() < sizeof g_temp_path) {
     std::memcpy(g_temp_path, temp_.c_str(), temp_.size() + 1);
     g_temp_active = 1;
+  }
+  // O_EXCL|O_NOFOLLOW: never write through a planted symlink or into someone else's file.
+  fd_.reset(::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (!fd_) {
+    int err = errno;
+    g_temp_active = 0;
+    fail("create", temp_, err);
   }
   // open() applied the umask; node_exporter may run as another user, so set the mode outright.
   if (::fchmod(fd_.get(), mode) != 0) {

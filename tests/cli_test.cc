@@ -177,6 +177,15 @@ BOOST_AUTO_TEST_CASE(targets_file_skips_comments_and_names_bad_lines) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(targets_file_byte_order_mark_is_not_part_of_the_first_name) {
+  auto t = parse_targets_file("\xef\xbb\xbfgw=192.0.2.1\nb\n", "t.txt");
+  BOOST_REQUIRE(t.size() == 2u);
+  BOOST_TEST(t[0].name == "gw");
+  BOOST_TEST(t[0].host == "192.0.2.1");
+  // Only at the very start: elsewhere it is U+FEFF, part of a name like any other.
+  BOOST_TEST(parse_targets_file("a\n\xef\xbb\xbf" "b\n", "t.txt")[1].name == "\xef\xbb\xbf" "b");
+}
+
 BOOST_AUTO_TEST_CASE(target_names_must_be_valid_utf8_label_values) {
   BOOST_CHECK_NO_THROW(parse_dest("caf\xc3\xa9=a", "x"));
   BOOST_CHECK_NO_THROW(parse_dest("a\"b\\c\nd=a", "x"));

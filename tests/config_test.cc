@@ -224,4 +224,51 @@ BOOST_AUTO_TEST_CASE(a_rule_broken_by_the_config_alone_is_a_config_error_at_its_
   BOOST_CHECK_THROW(check_merged_settings(merge_settings(config, cl, std::nullopt), config, cl), UsageError);
 }
 
+BOOST_AUTO_TEST_CASE(too_large_or_too_deep_is_a_config_error_not_a_crash) {
+  // 150,000 levels of one dotted key (300 KB) overflowed toml++'s recursion.
+  std::string dotted;
+  for (int i = 0; i < 150000; ++i) dotted += "a.";
+  BOOST_TEST(config_error(dotted + "b = 1\n") == "n.toml: line 1: a key with more than 64 dotted parts");
+  BOOST_TEST(config_error("[" + dotted + "b]\n") == "n.toml: line 1: a key with more than 64 dotted parts");
+  BOOST_TEST(config_error("x = 1\nt = { " + dotted + "b = 1 }\n") ==
+             "n.toml: line 2: a key with more than 64 dotted parts");
+  BOOST_TEST(config_error("buckets = " + std::string(100000, '[') + "\n") ==
+             "n.toml: line 1: arrays or inline tables nested more than 64 deep");
+  BOOST_TEST(config_error("labels = " + std::string(100000, '{') + "\n") ==
+             "n.toml: line 1: arrays or inline tables nested more than 64 deep");
+  BOOST_TEST(config_error(std::string(5 * 1024 * 1024, '#')) ==
+             "n.toml: the file is 5242880 bytes, more than the 4194304 a config can need");
+  // Dots and brackets in strings, comments and numbers are not nesting.
+  std::string many_bounds = "buckets = [";
+  for (int i = 1; i <= 64; ++i) many_bounds += std::to_string(i) + ".5, ";
+  BOOST_TEST(config_error(many_bounds + "]\n") == "");
+  BOOST_TEST(config_error("# " + dotted + std::string(100, '[') + "\n[[target]]\nhost = \"a.b.c.d.e\"\n"
+                          "name = \"" + std::string(100, '[') + dotted + "\"\n") == "");
+  BOOST_TEST(config_error("[[target]]\nhost = \"x.y\"\nlabels = { a = \"[{\\\"\" }\n") == "");
+  BOOST_TEST(config_error("[[target]]\nhost = \"x.y\"\nname = '''\n" + std::string(100, '{') + "'''\n") == "");
+}
+
+BOOST_AUTO_TEST_CASE(constant_labels_from_the_config_and_the_command_line) {
+  Settings s = settings_from("labels = { site = \"home\", rack = \"r1\" }\n",
+                             {"netprom", "--label", "site=lab", "--label", "role=a,b=c"});
+  BOOST_TEST((s.labels == std::vector<std::pair<std::string, std::string>>{
+                              {"rack", "r1"}, {"site", "lab"}, {"role", "a,b=c"}}));
+  BOOST_TEST(config_error("labels = { dest = \"x\" }\n") ==
+             "n.toml:1:19: label name 'dest' is reserved: netprom sets it itself");
+  BOOST_TEST(config_error("labels = { collector = \"x\" }\n") ==
+             "n.toml:1:24: label name 'collector' is reserved: netprom sets it itself");
+  BOOST_TEST(config_error("labels = { __x = \"x\" }\n") ==
+             "n.toml:1:18: label name '__x' is reserved: names starting with '__' are Prometheus's own");
+  BOOST_TEST(config_error("labels = { a = 1 }\n") == "n.toml:1:16: label 'a' must be a string");
+  BOOST_TEST(config_error("labels = \"a=b\"\n") == "n.toml:1:10: labels must be a table, e.g. labels = { site = \"home\" }");
+  // A target's own label of the same name would make a series with the label twice.
+  try {
+    settings_from("labels = { site = \"x\" }\n[[target]]\nhost = \"192.0.2.1\"\nlabels = { site = \"y\" }\n");
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "n.toml:2:1: target '192.0.2.1' has its own label 'site', which is also a constant label of the run");
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

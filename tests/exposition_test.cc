@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "exposition.h"
+#include "targets.h"
 
 using namespace netprom;
 
@@ -163,6 +164,25 @@ BOOST_AUTO_TEST_CASE(samples_of_nothing_leave_no_help_or_type) {
   const std::string labels[] = {"a=\"1\"", "a=\"2\""};
   w.samples("two", labels, [](std::size_t i) { return std::uint64_t{i * 10}; });
   BOOST_TEST(w.text() == "# HELP two Two.\n# TYPE two gauge\ntwo{a=\"1\"} 0\ntwo{a=\"2\"} 10\n");
+}
+
+BOOST_AUTO_TEST_CASE(interface_names_that_are_not_utf8_become_valid_label_values_still_told_apart) {
+  BOOST_TEST(utf8_name("eth0") == "eth0");
+  BOOST_TEST(utf8_name("caf\xc3\xa9") == "caf\xc3\xa9");
+  BOOST_TEST(utf8_name("back\\slash") == "back\\slash");     // valid and no \xHH text: as it is
+  BOOST_TEST(utf8_name("a\xff" "b") == "a\\xffb");
+  BOOST_TEST(utf8_name("\x80\xc3") == "\\x80\\xc3");          // a lone continuation, a cut sequence
+  BOOST_TEST(utf8_name("\xc0\xaf") == "\\xc0\\xaf");          // overlong '/'
+  BOOST_TEST(utf8_name("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a UTF-16 surrogate
+  BOOST_TEST(utf8_name("\\xff") == "\\\\xff");                // the text \xff is not the byte 0xff
+  BOOST_TEST(utf8_name("q\\\xff") == "q\\\\\\xff");           // backslashes doubled once escaping
+  // Every result is valid UTF-8, and different names give different values.
+  std::vector<std::string> names = {"\xff", "\\xff", "\\\\xff", "\\xFF", "\xff\xff", "\\x", "x\xfe", "x\\xfe"};
+  std::vector<std::string> values;
+  for (const auto& n : names) values.push_back(utf8_name(n));
+  for (std::size_t i = 0; i < values.size(); ++i)
+    for (std::size_t j = i + 1; j < values.size(); ++j) BOOST_TEST(values[i] != values[j]);
+  for (const auto& v : values) BOOST_TEST(label_value_problem(v) == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,7 +3,13 @@
 
 #include <cmath>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
 #include "history.h"
+#include "scoped_temp_dir.h"
 #include "metrics.h"
 #include "options.h"
 
@@ -100,20 +106,88 @@ BOOST_AUTO_TEST_CASE(names_with_quotes_backslashes_and_newlines_round_trip) {
 }
 
 BOOST_AUTO_TEST_CASE(corrupt_or_foreign_state_is_refused_with_the_reason) {
+  const std::string head = "netprom-state 2\noutput \"/o.prom\"\n";
   BOOST_TEST(state_error("") == "the file is cut short (no 'end' line)");
-  BOOST_TEST(state_error("netprom-state 2\nend\n") == "line 1: not a 'netprom-state 1' state file");
-  BOOST_TEST(state_error("netprom-state 1\nbuckets 0.1\ndest \"a\" 1 1 0 1 0.05 1 0\n") ==
+  BOOST_TEST(state_error("netprom-state 1\nbuckets 0.1\nend\n") == "line 1: not a 'netprom-state 2' state file");
+  BOOST_TEST(state_error("netprom-state 2\nbuckets 0.1\nend\n") == "line 2: unexpected 'buckets'");
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 1 0 1 0.05 1 0\n") ==
              "the file is cut short (no 'end' line)");
-  BOOST_TEST(state_error("netprom-state 1\nbuckets 0.1\ndest \"a\" 1 1 0 1 0.05 1\nend\n") ==
-             "line 3: inconsistent totals for 'a'");
-  BOOST_TEST(state_error("netprom-state 1\nbuckets 0.1\ndest \"a\" 1 2 0 0 0 0 0\nend\n") ==
-             "line 3: inconsistent totals for 'a'");
-  BOOST_TEST(state_error("netprom-state 1\nbuckets 0.1\ndest \"a\" x 1 0 1 0.05 1 0\nend\n") ==
-             "line 3: 'x' is not a number");
-  BOOST_TEST(state_error("netprom-state 1\nbuckets 0.2 0.1\nend\n") ==
-             "line 2: bucket bounds must be positive and increasing");
-  BOOST_TEST(state_error("netprom-state 1\nbuckets 0.1\nend\ngarbage\n") == "line 4: text after 'end'");
-  BOOST_TEST(state_error("netprom-state 1\nbuckets 0.1\ndest \"a 1\nend\n") == "line 3: unterminated name");
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 1 0 1 0.05 1\nend\n") ==
+             "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 2 0 0 0 0 0\nend\n") ==
+             "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" x 1 0 1 0.05 1 0\nend\n") == "line 4: 'x' is not a number");
+  BOOST_TEST(state_error(head + "buckets 0.2 0.1\nend\n") == "line 3: bucket bounds must be positive and increasing");
+  BOOST_TEST(state_error(head + "buckets 0.1\nend\ngarbage\n") == "line 5: text after 'end'");
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a 1\nend\n") == "line 4: unterminated name");
+}
+
+BOOST_AUTO_TEST_CASE(tampered_totals_are_refused) {
+  const std::string head = "netprom-state 2\noutput \"/o.prom\"\nbuckets 0.1\n";
+  // Buckets that do not add up to the count, either way.
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 3 0.05 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 2 0.05 2 1\nend\n") == "line 4: inconsistent totals for 'a'");
+  // More RTT samples than replies; more buckets than bounds; a sum no run of these could reach.
+  BOOST_TEST(state_error(head + "dest \"a\" 5 1 0 2 0.05 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 2 0.05 1 1 0\nend\n") == "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 2 7201 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
+  // Values past 2^53 (buckets that would wrap when summed, among them).
+  BOOST_TEST(state_error(head + "dest \"a\" 9007199254740993 5 0 2 0.05 1 1\nend\n") ==
+             "line 4: 9007199254740993 is past 2^53, no run counts that far");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 0 0 18446744073709551615 1\nend\n") ==
+             "line 4: 18446744073709551615 is past 2^53, no run counts that far");
+  // 2^53 itself is still a count.
+  BOOST_TEST(state_error(head + "dest \"a\" 9007199254740992 0 0 0 0 0 0\nend\n") == "");
+}
+
+BOOST_AUTO_TEST_CASE(the_output_is_kept_and_read_back) {
+  History h;
+  h.output = "/var/lib/x \"y\".prom";
+  h.bounds = {0.1};
+  BOOST_TEST(parse_history(render_history(h)).output == h.output);
+}
+
+BOOST_AUTO_TEST_CASE(state_files_are_named_after_their_output) {
+  BOOST_TEST(history_path("/var/lib/netprom", "/t/netprom.prom") == "/var/lib/netprom/netprom.prom.state");
+  BOOST_TEST(history_path("/var/lib/netprom/", "other.prom") == "/var/lib/netprom/other.prom.state");
+  BOOST_TEST(history_path("s", "-") == "s/stdout.state");
+}
+
+BOOST_AUTO_TEST_CASE(the_reader_takes_a_regular_file_within_the_limit_only) {
+  netprom::testing::ScopedTempDir dir;
+  auto targets = targets_named({"a"});
+  std::vector<PingResult> results{result({0.001})};
+  History h = update_history({}, targets, results, default_buckets());
+  h.output = "/o.prom";
+  std::string text = render_history(h);
+  std::string path = dir.file("s.state");
+  netprom::testing::write_file(path, text);
+  std::string warning;
+  BOOST_TEST(read_history(path, history_size_limit(targets), warning).dests.size() == 1u);
+  BOOST_TEST(warning == "");
+  // The limit of one destination holds its state with the widest numbers and 64 bounds.
+  BOOST_TEST(text.size() < history_size_limit(targets));
+  // One byte over the limit: refused before it is read.
+  BOOST_TEST(read_history(path, text.size() - 1, warning).dests.empty());
+  BOOST_TEST(warning == fmt::format("state {} is {} bytes, more than the {} the configured destinations can need; "
+                                    "starting fresh", path, text.size(), text.size() - 1));
+  // Missing: an empty history and nothing to say.
+  warning.clear();
+  BOOST_TEST(read_history(dir.file("none"), 1000, warning).dests.empty());
+  BOOST_TEST(warning == "");
+  // A FIFO is not waited on, a symlink (to /dev/zero) not followed, a directory not read.
+  BOOST_REQUIRE(::mkfifo(dir.file("fifo").c_str(), 0600) == 0);
+  read_history(dir.file("fifo"), 1000, warning);
+  BOOST_TEST(warning == "state " + dir.file("fifo") + " is not a regular file; starting fresh");
+  BOOST_REQUIRE(::symlink("/dev/zero", dir.file("zero").c_str()) == 0);
+  read_history(dir.file("zero"), 1000, warning);
+  BOOST_TEST(warning == "state " + dir.file("zero") + " cannot be read: it is a symbolic link; starting fresh");
+  read_history(dir.path(), 1000, warning);
+  BOOST_TEST(warning == "state " + dir.path() + " is not a regular file; starting fresh");
+  // Corrupt content: the parser's reason.
+  netprom::testing::write_file(path, "netprom-state 2\n");
+  read_history(path, 1000, warning);
+  BOOST_TEST(warning == "state " + path + " is unusable: the file is cut short (no 'end' line); starting fresh");
 }
 
 BOOST_AUTO_TEST_CASE(histogram_renders_cumulative_buckets_sum_and_count) {

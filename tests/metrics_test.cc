@@ -171,6 +171,15 @@ BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
   std::vector<PingResult> ping{{true, "127.0.0.1", Family::v4, 2, 1, 1, 1, 1, 0, {0.001, NAN}}};
   std::vector<LinkStats> links(1);
   History history = update_history({}, targets, ping, default_buckets());
+}
+
+BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
+  std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {{"site", "x"}}, ""}};
+  std::vector<PingResult> ping(1);
+  ping[0] = {true, "192.0.2.1", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}};
+  std::vector<LinkStats> links(1);
+  links[0].name = "lo";
+  std::vector<std::pair<std::string, std::string>> constant{{"host", "h\"1"}, {"team", "net"}};
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
   r.targets = targets;
@@ -191,6 +200,18 @@ BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
     std::string base = c.substr(0, c.size() - 6);
     BOOST_TEST(gauges.count(base) == 0u, "gauge " << base << " clashes with counter " << c);
   }
+}
+
+  r.version = "1.0";
+  r.constant_labels = constant;
+  std::string text = render_metrics(r);
+  const std::string c = R"(host="h\"1",team="net")";
+  for (const std::string& line : lines_starting(text, "netprom_")) BOOST_TEST(line.find(c) != std::string::npos, line);
+  BOOST_TEST(text.find("netprom_run_timestamp_seconds{" + c + "} ") != std::string::npos);
+  BOOST_TEST(text.find("netprom_build_info{version=\"1.0\"," + c + "} 1\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_ping_up{dest=\"a\",site=\"x\"," + c + "} 1\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_network_up{device=\"lo\"," + c + "} 0\n") != std::string::npos);
+  BOOST_TEST(text.find("netprom_collector_success{collector=\"ping\"," + c + "} 1\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -70,6 +70,17 @@ BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
   BOOST_TEST(colored.find("\033[33m  25%\033[0m") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(interface_names_that_are_not_utf8_are_shown_escaped) {
+  std::vector<LinkStats> links(1);
+  links[0].name = "v\xff\x01";
+  RunReport r;
+  r.interfaces_enabled = r.interfaces_ok = true;
+  r.links = links;
+  std::string table = render_table(r, false);
+  BOOST_TEST(table.find("v\\xff\\x01 ") != std::string::npos, table);
+  BOOST_TEST(table.find('\xff') == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(big_interface_counters_keep_the_table_within_80_columns) {
   // A busy host's counters: exact while they fit their column, then k/M/G/T/P/E.
   std::vector<LinkStats> links(3);

@@ -14,15 +14,15 @@ for i in 1 2 3; do run 2>"$scratch/err"; [ ! -s "$scratch/err" ] || fail "run $i
 promtool check metrics <"$out" >"$scratch/promtool" 2>&1 || fail "promtool: $(cat "$scratch/promtool")"
 [ ! -s "$scratch/promtool" ] || fail "promtool warned: $(cat "$scratch/promtool")"
 
-echo "garbage" >"$state/netprom.state"
+echo "garbage" >"$state/netprom.prom.state"
 run 2>"$scratch/err" || fail "a corrupt state failed the run"
-expect="netprom: warning: state $state/netprom.state is unusable: line 1: not a 'netprom-state 1' state file; starting fresh"
+expect="netprom: warning: state $state/netprom.prom.state is unusable: line 1: not a 'netprom-state 2' state file; starting fresh"
 [ "$(cat "$scratch/err")" = "$expect" ] || fail "stderr [$(cat "$scratch/err")], want [$expect]"
 [ "$(value 'netprom_ping_rtt_seconds_count{dest="lo"}')" = 4 ] || fail "after corruption count is not 4"
 [ "$(value 'netprom_ping_packets_sent_total{dest="lo"}')" = 4 ] || fail "after corruption sent_total is not 4"
 
 # A destination removed from the command line is dropped from the state.
 "$NETPROM" --config /dev/null --no-interfaces --state-dir "$state" -o "$out" -c 1 -W 1 other=127.0.0.2
-grep -q '"lo"' "$state/netprom.state" && fail "removed destination still in the state"
-only_files "$state" netprom.state .netprom.state.lock
+grep -q '"lo"' "$state/netprom.prom.state" && fail "removed destination still in the state"
+only_files "$state" netprom.prom.state .netprom.prom.state.lock
 echo ok

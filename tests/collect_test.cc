@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(every_collector_works_exit_0_and_both_families_written) {
   std::string text = read_file(dir.file("n.prom"));
   BOOST_TEST(has_line(text, R"(netprom_collector_success{collector="ping"} 1)"));
   BOOST_TEST(has_line(text, R"(netprom_collector_success{collector="interfaces"} 1)"));
-  BOOST_TEST(has_line(text, R"(netprom_ping_packets_received{dest="a"} 4)"));
+  BOOST_TEST(has_line(text, R"(netprom_ping_run_packets_received{dest="a"} 4)"));
   BOOST_TEST(has_line(text, R"(netprom_network_receive_packets_total{device="lo"} 7)"));
   BOOST_TEST(has_line(text, "netprom_run_timestamp_seconds 1700000000.5"));
   BOOST_TEST(run.messages.empty());
@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(a_failed_interface_collector_still_writes_the_file_with_suc
   BOOST_TEST(collect_and_publish(one_target(), dir.file("n.prom"), run.seams) == exit_status::kFailed);
   std::string text = read_file(dir.file("n.prom"));
   BOOST_TEST(has_line(text, R"(netprom_collector_success{collector="interfaces"} 0)"));
-  BOOST_TEST(has_line(text, R"(netprom_ping_packets_received{dest="a"} 4)"));
+  BOOST_TEST(has_line(text, R"(netprom_ping_run_packets_received{dest="a"} 4)"));
   BOOST_TEST(text.find("netprom_network_") == std::string::npos);
   BOOST_REQUIRE(run.messages.size() == 1u);
   BOOST_TEST(run.messages[0] == "netprom: error: interfaces: netlink said no");
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(no_destination_pings_the_default_targets) {
   Settings s;
   s.no_interfaces = true;
   BOOST_TEST(collect_and_publish(s, "-", run.seams) == exit_status::kOk);
-  BOOST_TEST(has_line(run.stdout_text, R"(netprom_ping_packets_sent{dest="gw"} 4)"));
+  BOOST_TEST(has_line(run.stdout_text, R"(netprom_ping_run_packets_sent{dest="gw"} 4)"));
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_write_is_an_output_error_and_the_previous_file_stays) {

@@ -171,15 +171,6 @@ BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
   std::vector<PingResult> ping{{true, "127.0.0.1", Family::v4, 2, 1, 1, 1, 1, 0, {0.001, NAN}}};
   std::vector<LinkStats> links(1);
   History history = update_history({}, targets, ping, default_buckets());
-}
-
-BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
-  std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {{"site", "x"}}, ""}};
-  std::vector<PingResult> ping(1);
-  ping[0] = {true, "192.0.2.1", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}};
-  std::vector<LinkStats> links(1);
-  links[0].name = "lo";
-  std::vector<std::pair<std::string, std::string>> constant{{"host", "h\"1"}, {"team", "net"}};
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
   r.targets = targets;
@@ -202,6 +193,18 @@ BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
+  std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {{"site", "x"}}, ""}};
+  std::vector<PingResult> ping(1);
+  ping[0] = {true, "192.0.2.1", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}};
+  std::vector<LinkStats> links(1);
+  links[0].name = "lo";
+  std::vector<std::pair<std::string, std::string>> constant{{"host", "h\"1"}, {"team", "net"}};
+  RunReport r;
+  r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
+  r.targets = targets;
+  r.ping = ping;
+  r.links = links;
   r.version = "1.0";
   r.constant_labels = constant;
   std::string text = render_metrics(r);

@@ -8,7 +8,7 @@ value() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 check_lost() {  # OUTPUT: written, history 0, no cumulative series, the per-run ones there
   grep -qx 'netprom_collector_success{collector="history"} 0' "$1" || fail "$1: history not reported failed"
   grep -qx 'netprom_collector_success{collector="ping"} 1' "$1" || fail "$1: ping not reported"
-  grep -qx 'netprom_ping_packets_sent{dest="lo"} 2' "$1" || fail "$1: per-run series missing"
+  grep -qx 'netprom_ping_run_packets_sent{dest="lo"} 2' "$1" || fail "$1: per-run series missing"
   grep -q '_total{dest=\|^netprom_ping_rtt_seconds' "$1" && fail "$1: cumulative series without a state"
   [ "$(wc -l <"$scratch/err")" = 1 ] || fail "not one line on stderr: $(cat "$scratch/err")"
 }

@@ -55,7 +55,7 @@ unshare -m bash -eu -c '
   grep -q "_total{" "$out" && fail "cumulative series published without a saved state"
   grep -q "^netprom_ping_rtt_seconds" "$out" && fail "histogram published without a saved state"
   grep -qx "netprom_collector_success{collector=\"history\"} 0" "$out" || fail "history not reported failed"
-  grep -qx "netprom_ping_packets_sent{dest=\"lo\"} 4" "$out" || fail "the per-run series are missing"
+  grep -qx "netprom_ping_run_packets_sent{dest=\"lo\"} 4" "$out" || fail "the per-run series are missing"
   promtool check metrics <"$out" || fail "promtool rejects the file"
   rm "$state/filler"
   run --count 1; check_published

@@ -25,7 +25,7 @@ if [ -n "${NETPROM_DEB:-}" ]; then
   deb=$NETPROM_DEB
 else
   echo "+ packaging/build-deb.sh $tmp/out"
-  if ! timeout 300 "$top/packaging/build-deb.sh" "$tmp/out"; then
+  if ! timeout 420 "$top/packaging/build-deb.sh" "$tmp/out"; then
     echo "FAIL: expected packaging/build-deb.sh to build the package"
     exit 1
   fi

@@ -81,38 +81,25 @@ struct PingSeed {
 /// A seed from the kernel's random source (getrandom via std::random_device).
 PingSeed make_random_seed();
 
-/// Pings resolved addresses from one event loop over the injected sockets and clock.
-///
-/// Request r (0 <= r < destinations x count) goes to destination r % N as its (r / N)-th
-/// request, so request order is send order and the destination of a reply is index
-/// arithmetic on the 32-bit request index carried in the payload.
-class Pinger {
- public:
-  /// `v4` / `v6` may be null when no destination of that family is pinged; requests to a
-  /// family without a socket fail to send (EAFNOSUPPORT). Nothing is owned.
-  Pinger(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options, const PingSeed& seed);
-
-  /// Pings every address (nullopt entries: unresolved, resolved=false, sent 0) and returns
-  /// one PingResult per entry, in order. Returns by `deadline`; requests not answered then
-  /// are lost, requests not sent by then are not counted. Throws std::invalid_argument when
-  /// options are out of range (count < 1, size < kMinPayloadSize, more than 2^32 - 1
-  /// requests), std::system_error from a socket.
-  std::vector<PingResult> run(std::span<const std::optional<SocketAddress>> addresses, MonoTime deadline);
-
- private:
-  Clock& clock_;
-  IcmpSocket* v4_;
-  IcmpSocket* v6_;
-  PingOptions options_;
-  PingSeed seed_;
-};
+/// The event loop alone: pings resolved addresses over the injected sockets and clock
+/// (PingSchedule says when, PingLedger keeps the outcomes, match_message attributes what
+/// comes back). `v4` / `v6` may be null when no destination of that family is pinged; requests
+/// to a family without a socket fail to send (EAFNOSUPPORT). Nothing is owned. Returns one
+/// PingResult per entry of `addresses` (nullopt: unresolved, sent 0), by `deadline`: requests
+/// not answered then are lost, requests not sent by then are not counted. Throws
+/// std::invalid_argument when options are out of range (count < 1, size outside
+/// [kMinPayloadSize, kMaxPayloadSize], more than 2^32 - 1 requests), std::system_error from a
+/// socket.
+std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options,
+                                       const PingSeed& seed, std::span<const std::optional<SocketAddress>> addresses,
+                                       MonoTime deadline);
 
 /// Opens the ICMP socket for a family; open_icmp_socket in production.
 using SocketOpener = std::function<std::unique_ptr<IcmpSocket>(Family, const IcmpSocketOptions&)>;
 
 /// run_pings with its collaborators injected: resolves all targets with `resolver` (bounded
 /// by the deadline, counted from the call), opens sockets only for the families that
-/// resolved, and pings. Throws what `open_socket` and Pinger::run throw, except that a
+/// resolved, and pings. Throws what `open_socket` and ping_addresses throw, except that a
 /// family the kernel lacks (EAFNOSUPPORT) makes its destinations fail to send instead.
 std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options,
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,

@@ -103,16 +103,13 @@ class FakeIcmpSocket final : public IcmpSocket {
   Family family() const override { return family_; }
   int fd() const override { return fd_; }
 
-  std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) override {
+  int send(const SocketAddress& destination, std::span<const std::byte> packet) override {
     ++send_calls;
-    for (std::size_t i = 0; i < packets.size(); ++i) {
-      Sent s{clock_.mono, *packets[i].destination,
-             std::vector<std::byte>(packets[i].bytes.begin(), packets[i].bytes.end())};
-      errors[i] = on_send ? on_send(s) : 0;
-      sent.push_back(std::move(s));
-      clock_.mono += send_cost;
-    }
-    return packets.size();
+    Sent s{clock_.mono, destination, std::vector<std::byte>(packet.begin(), packet.end())};
+    const int error = on_send ? on_send(s) : 0;
+    sent.push_back(std::move(s));
+    clock_.mono += send_cost;
+    return error;
   }
 
   std::size_t receive(std::span<Datagram> out) override {

@@ -49,8 +49,7 @@ struct PingerFixture {
   }
 
   std::vector<PingResult> run() {
-    Pinger pinger(clock, &v4, &v6, options, seed);
-    return pinger.run(addresses, start + options.deadline);
+    return ping_addresses(clock, &v4, &v6, options, seed, addresses, start + options.deadline);
   }
 
   // The reply as each socket kind would hand it over: raw IPv4 with an IP header; the
@@ -281,8 +280,7 @@ BOOST_AUTO_TEST_CASE(raw_ipv6_error_with_quoted_request_is_attributed) {
     raw6.deliver(s.at + 2ms, fake::address("fd00::fe"), fake::icmp6_error(1, 3, s.bytes, "fd00::1", "fd00::2", 1232));
     return 0;
   };
-  Pinger pinger(clock, &v4, &raw6, options, seed);
-  const auto results = pinger.run(addresses, start + options.deadline);
+  const auto results = ping_addresses(clock, &v4, &raw6, options, seed, addresses, start + options.deadline);
   BOOST_TEST(results[1].errors == 3u);
 }
 
@@ -535,8 +533,7 @@ BOOST_AUTO_TEST_CASE(sockets_are_read_only_when_poll_reports_them_readable) {
 
 BOOST_AUTO_TEST_CASE(family_without_socket_fails_its_sends) {
   answer_all(1ms);
-  Pinger pinger(clock, &v4, nullptr, options, seed);
-  const auto results = pinger.run(addresses, start + options.deadline);
+  const auto results = ping_addresses(clock, &v4, nullptr, options, seed, addresses, start + options.deadline);
   check_all_lost(results[1], 3);
   BOOST_TEST(results[0].received == 3u);
 }

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+#include "ping_ledger.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+namespace netprom {
+
+namespace {
+using std::chrono::nanoseconds;
+// The time a reply sat in the socket (our realtime reading at the read - its kernel
+// timestamp) is trusted unless a real queue cannot explain it: negative beyond what slewing
+// can do (NTP slews at most 0.05 %, so 2 ms covers seconds of it; the wall clock jumped
+// back), or longer than any plausible wait (it jumped forward). Then the monotonic time from
+// the send to the read is the RTT.
+constexpr nanoseconds kClockSlack = std::chrono::milliseconds(2);
+constexpr nanoseconds kMaxQueueDelay = std::chrono::seconds(1);
+}  // namespace
+
+// The monotonic time from the send to the read, less the time the reply sat in the socket,
+// which is the kernel's receive timestamp (realtime) against the realtime reading taken with
+// the read. Only that queueing interval is measured by the wall clock, so a clock step between
+// the send and the reply does not matter; one within the queueing (a negative or implausibly
+// long wait) falls back to the monotonic time to the read.
+nanoseconds round_trip_time(const Timestamp& sent, const std::optional<WallTime>& kernel_stamp,
+                            const Timestamp& read) {
+  const nanoseconds mono_rtt = read.mono - sent.mono;
+  if (kernel_stamp) {
+    const nanoseconds queued = read.wall - *kernel_stamp;
+    const nanoseconds rtt = mono_rtt - queued;
+    if (queued >= -kClockSlack && queued <= kMaxQueueDelay && rtt >= nanoseconds::zero()) return rtt;
+  }
+  return std::max(mono_rtt, nanoseconds::zero());
+}
+
+PingLedger::PingLedger(std::size_t targets, MonoTime deadline) : deadline_(deadline), results_(targets) {}
+
+std::uint32_t PingLedger::add_destination(const PingDestination& destination) {
+  PingResult& result = results_.at(destination.target);
+  result.resolved = true;
+  result.address = format_address(destination.address);
+  result.family = family_of(destination.address);
+  destinations_.push_back(destination);
+  return static_cast<std::uint32_t>(destinations_.size() - 1);
+}
+
+std::uint32_t PingLedger::record_send(std::uint32_t d, const Timestamp& at, int error) {
+  if (requests_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("too many echo requests in one run (more than 2^32 - 1)");
+  }
+  PingResult& result = results_[destinations_[d].target];
+  const auto attempt = static_cast<std::uint32_t>(result.rtt_seconds.size());
+  result.rtt_seconds.push_back(std::numeric_limits<double>::quiet_NaN());
+  ++result.sent;
+  const auto r = static_cast<std::uint32_t>(requests_.size());
+  requests_.push_back({at, d, attempt, error == 0 ? RequestState::pending : RequestState::send_failed});
+  if (error == 0) {
+    ++pending_;
+    expiries_.emplace(at.mono + destinations_[d].timeout, r);
+  } else if (first_pending_ == r) {
+    ++first_pending_;
+  }
+  return r;
+}
+
+// The whole life of a request, in one table:
+//
+//   state \ event | reply in time   reply too late   error      timeout
+//   pending       | received        late             error      timed_out
+//   timed_out     | received        late             error      -
+//   error         | late            late             -          -
+//   received      | duplicate       duplicate        -          -
+//   late          | duplicate       duplicate        -          -
+//   send_failed   | -               -                -          -
+//
+// "In time" is the kernel's receive stamp within the timeout and before the deadline, so a
+// reply the loop read only after the request had timed out (netprom was stalled, or the
+// deadline ended the loop) still counts when it arrived in time.
+void PingLedger::transition(std::uint32_t r, RequestEvent event, std::chrono::nanoseconds rtt) {
+  Request& request = requests_[r];
+  PingResult& result = result_of(r);
+  const RequestState before = request.state;
+  switch (event) {
+    case RequestEvent::reply: {
+      if (before == RequestState::received || before == RequestState::late) {
+        ++result.duplicates;
+        return;
+      }
+      if (before == RequestState::send_failed) return;
+      const bool in_time = before != RequestState::error && rtt <= destinations_[request.destination].timeout &&
+                           request.sent.mono + rtt <= deadline_;
+      if (in_time) {
+        request.state = RequestState::received;
+        ++result.received;
+        result.rtt_seconds[request.attempt] = std::chrono::duration<double>(rtt).count();
+      } else {
+        request.state = RequestState::late;
+        ++result.late;
+      }
+      break;
+    }
+    case RequestEvent::error:
+      if (before != RequestState::pending && before != RequestState::timed_out) return;
+      request.state = RequestState::error;
+      ++result.errors;
+      break;
+    case RequestEvent::timeout:
+      if (before != RequestState::pending) return;
+      request.state = RequestState::timed_out;
+      break;
+  }
+  if (before == RequestState::pending) leave_pending(r);
+}
+
+void PingLedger::leave_pending(std::uint32_t r) {
+  --pending_;
+  if (r != first_pending_) return;
+  while (first_pending_ < requests_.size() && requests_[first_pending_].state != RequestState::pending) {
+    ++first_pending_;
+  }
+}
+
+void PingLedger::count_corrupt(std::uint32_t r) { ++result_of(r).corrupt; }
+
+void PingLedger::expire(MonoTime now) {
+  // Entries of requests answered meanwhile are dropped on the way, so that the top is always
+  // a pending request and next_expiry() never wakes the loop for nothing.
+  while (!expiries_.empty()) {
+    const auto [at, r] = expiries_.top();
+    if (requests_[r].state == RequestState::pending) {
+      if (at > now) return;
+      transition(r, RequestEvent::timeout);
+    }
+    expiries_.pop();
+  }
+}
+
+void PingLedger::expire_all() { expire(MonoTime::max()); }
+
+std::optional<MonoTime> PingLedger::next_expiry() const {
+  if (expiries_.empty()) return std::nullopt;
+  return expiries_.top().first;
+}
+
+std::vector<PingResult> PingLedger::take_results() { return std::move(results_); }
+
+}  // namespace netprom

@@ -9,29 +9,38 @@ namespace netprom {
 
 namespace {
 using std::chrono::nanoseconds;
-// The time a reply sat in the socket (our realtime reading at the read - its kernel
-// timestamp) is trusted unless a real queue cannot explain it: negative beyond what slewing
-// can do (NTP slews at most 0.05 %, so 2 ms covers seconds of it; the wall clock jumped
-// back), or longer than any plausible wait (it jumped forward). Then the monotonic time from
-// the send to the read is the RTT.
+// What the wall clock may drift from the monotonic one without a step: NTP slews at most
+// 500 ppm, plus a little for the two clocks being read one after the other.
 constexpr nanoseconds kClockSlack = std::chrono::milliseconds(2);
-constexpr nanoseconds kMaxQueueDelay = std::chrono::seconds(1);
+constexpr std::int64_t kMaxSlewPerUnit = 2000;  // 1 / 500 ppm
 }  // namespace
 
-// The monotonic time from the send to the read, less the time the reply sat in the socket,
-// which is the kernel's receive timestamp (realtime) against the realtime reading taken with
-// the read. Only that queueing interval is measured by the wall clock, so a clock step between
-// the send and the reply does not matter; one within the queueing (a negative or implausibly
-// long wait) falls back to the monotonic time to the read.
+// The kernel stamps a reply (SO_TIMESTAMPNS, realtime) when it arrives; the loop may read it
+// much later (netprom stalled, swapped, stopped). The RTT is the stamp minus the send time, so
+// a stall of any length changes nothing. Both ends must be on one clock: the stamp is turned
+// into the monotonic clock by the realtime - monotonic offset. That offset is read at the send
+// and at the read; when they agree, no step came between them and the RTT is
+//   (read.mono - sent.mono) - (read.wall - stamp).
+// When they differ by more than slewing can explain, the wall clock was stepped, and the stamp
+// was taken either after the step (it is in the read's frame) or before it (in the send's
+// frame). Only one of the two places the arrival between the send and the read, as a real
+// arrival must be, unless the step was small against the RTT: then nothing tells them apart
+// and the monotonic time from the send to the read, an upper bound, is the RTT.
 nanoseconds round_trip_time(const Timestamp& sent, const std::optional<WallTime>& kernel_stamp,
                             const Timestamp& read) {
-  const nanoseconds mono_rtt = read.mono - sent.mono;
-  if (kernel_stamp) {
-    const nanoseconds queued = read.wall - *kernel_stamp;
-    const nanoseconds rtt = mono_rtt - queued;
-    if (queued >= -kClockSlack && queued <= kMaxQueueDelay && rtt >= nanoseconds::zero()) return rtt;
-  }
-  return std::max(mono_rtt, nanoseconds::zero());
+  const nanoseconds mono_rtt = std::max(read.mono - sent.mono, nanoseconds::zero());
+  if (!kernel_stamp) return mono_rtt;
+  const nanoseconds step = (read.wall.time_since_epoch() - read.mono.time_since_epoch()) -
+                           (sent.wall.time_since_epoch() - sent.mono.time_since_epoch());
+  const nanoseconds tolerance = kClockSlack + mono_rtt / kMaxSlewPerUnit;
+  const nanoseconds queued = read.wall - *kernel_stamp;  // in the read's frame
+  const auto rtt_for = [&](nanoseconds q) { return std::clamp(mono_rtt - q, nanoseconds::zero(), mono_rtt); };
+  if (std::chrono::abs(step) <= tolerance) return rtt_for(queued);
+  const auto plausible = [&](nanoseconds q) { return q >= -tolerance && q <= mono_rtt + tolerance; };
+  const bool after_step = plausible(queued);
+  const bool before_step = plausible(queued - step);
+  if (after_step != before_step) return rtt_for(after_step ? queued : queued - step);
+  return mono_rtt;
 }
 
 PingLedger::PingLedger(std::size_t targets, MonoTime deadline) : deadline_(deadline), results_(targets) {}

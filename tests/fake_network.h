@@ -45,6 +45,13 @@ class FakeClock final : public Clock {
     std::chrono::nanoseconds delta;
   };
   std::vector<Step> steps;  ///< wall-clock steps (settimeofday) at monotonic times
+  struct Stall {
+    MonoTime at;
+    std::chrono::nanoseconds length;
+  };
+  /// The process stops (SIGSTOP, swapped out) at `at` for `length`: a wait() that would end at
+  /// or after `at` ends `length` later, with everything that arrived meanwhile readable.
+  std::vector<Stall> stalls;
   std::vector<FakeIcmpSocket*> sockets;
   std::size_t waits = 0;
 
@@ -158,6 +165,20 @@ inline bool FakeClock::wait(std::span<pollfd> fds, MonoTime until) {
       if (p.events & POLLOUT) p.revents |= POLLOUT;
       if (std::optional<MonoTime> t = s->next_arrival(); t && (!first || *t < *first)) first = t;
     }
+  }
+  const MonoTime end = std::max(mono, first && *first <= until ? *first : until);
+  for (auto it = stalls.begin(); it != stalls.end(); ++it) {
+    if (it->at > end) continue;
+    mono = std::max(end, it->at + it->length);
+    stalls.erase(it);
+    bool ready = false;
+    for (pollfd& p : fds) {
+      for (FakeIcmpSocket* s : sockets) {
+        if (s->fd() == p.fd && s->next_arrival() && *s->next_arrival() <= mono) p.revents |= POLLIN;
+      }
+      ready = ready || p.revents != 0;
+    }
+    return ready;
   }
   if (first && *first <= until) {
     if (*first > mono) mono = *first;

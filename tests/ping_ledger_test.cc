@@ -121,10 +121,40 @@ BOOST_AUTO_TEST_CASE(corrupt_replies_are_counted_per_destination) {
   BOOST_TEST(ledger.take_results()[0].corrupt == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(round_trip_time_is_the_kernel_stamp_minus_the_send) {
+BOOST_AUTO_TEST_CASE(round_trip_time_is_the_kernel_stamp_minus_the_send_for_any_stall) {
   const Timestamp sent = at(0s);
   BOOST_TEST((round_trip_time(sent, w0 + 5ms, at(15ms)) == 5ms));
-  BOOST_TEST((round_trip_time(sent, std::nullopt, at(15ms)) == 15ms));
+  BOOST_TEST((round_trip_time(sent, w0 + 200ms, at(1700ms)) == 200ms));  // read after a 1.5 s stall
+  BOOST_TEST((round_trip_time(sent, w0 + 200ms, at(10s)) == 200ms));      // 10 s
+  BOOST_TEST((round_trip_time(sent, std::nullopt, at(15ms)) == 15ms));     // no stamp: the read time
+}
+
+BOOST_AUTO_TEST_CASE(round_trip_time_detects_a_wall_clock_step_by_the_offset) {
+  // The reply arrives 200 ms after the send and is read 1.5 s after it; the wall clock steps by
+  // `step` either before the arrival (the stamp is in the read's frame) or after it (in the
+  // send's frame). Steps from 5 ms to an hour, both ways.
+  for (const std::chrono::nanoseconds step :
+       {std::chrono::nanoseconds(5ms), std::chrono::nanoseconds(-5ms), std::chrono::nanoseconds(2s),
+        std::chrono::nanoseconds(-2s), std::chrono::nanoseconds(1h), std::chrono::nanoseconds(-1h)}) {
+    const Timestamp sent = at(0s);
+    Timestamp read = at(1500ms);
+    read.wall += std::chrono::duration_cast<WallTime::duration>(step);
+    const WallTime stamp_old_frame = w0 + 200ms;
+    const WallTime stamp_new_frame = stamp_old_frame + std::chrono::duration_cast<WallTime::duration>(step);
+    const std::chrono::nanoseconds in_new = round_trip_time(sent, stamp_new_frame, read);
+    const std::chrono::nanoseconds in_old = round_trip_time(sent, stamp_old_frame, read);
+    // Exact, or (a step too small to tell the frames apart) the send-to-read upper bound;
+    // never anything else.
+    BOOST_TEST((in_new == 200ms || in_new == 1500ms), "step " << step.count() << ": " << in_new.count());
+    BOOST_TEST((in_old == 200ms || in_old == 1500ms), "step " << step.count() << ": " << in_old.count());
+    if (std::chrono::abs(step) > 1500ms) {
+      BOOST_TEST((in_new == 200ms));
+      BOOST_TEST((in_old == 200ms));
+    }
+  }
+  // Without a step, a stamp after the read or before the send is slew, and is clamped.
+  BOOST_TEST((round_trip_time(at(0s), w0 + 20ms, at(15ms)) == 15ms));
+  BOOST_TEST((round_trip_time(at(0s), w0 - 1ms, at(15ms)) == 0ms));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

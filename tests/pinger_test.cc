@@ -353,11 +353,13 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_between_send_and_reply_leaves_the_rtt_exact
   }
 }
 
-BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_falls_back_to_the_read_time) {
+BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_is_told_apart_by_the_clock_offset) {
   // The kernel stamps the reply 5 ms after the send, the loop reads it 15 ms after it, and
-  // the wall clock steps in between: the wait in the socket reads negative (back) or over a
-  // second (forward), so the RTT is the monotonic time from the send to the read.
-  for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(1h)}) {
+  // the wall clock steps in between. The realtime - monotonic offset differs between the send
+  // and the read by the step; only the stamp in the send's frame lies between the send and
+  // the read, so the RTT is the true 5 ms, whatever the direction.
+  for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(-50ms),
+                                               std::chrono::nanoseconds(50ms), std::chrono::nanoseconds(1h)}) {
     PingerFixture f;
     f.options.count = 1;
     f.v4.on_send = [&f](const FakeIcmpSocket::Sent& s) {
@@ -368,18 +370,50 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_falls_back_to_the_rea
     const auto results = f.run();
     for (const std::size_t i : {std::size_t{0}, std::size_t{2}}) {  // the IPv4 destinations
       BOOST_TEST(results[i].received == 1u);
-      BOOST_TEST(results[i].rtt_seconds[0] == 0.015, boost::test_tools::tolerance(1e-9));
+      BOOST_TEST(results[i].rtt_seconds[0] == 0.005, boost::test_tools::tolerance(1e-9));
     }
   }
-  // Without a step the same reply reads its true 5 ms.
+  // A step smaller than the wait leaves both readings possible: the monotonic time from the
+  // send to the read, an upper bound, is the RTT.
   PingerFixture f;
   f.options.count = 1;
   f.v4.on_send = [&f](const FakeIcmpSocket::Sent& s) {
     f.v4.deliver(s.at + 15ms, s.to, f.reply_for(s), f.clock.wall_at(s.at + 5ms));
     return 0;
   };
+  f.clock.steps.push_back({f.start + 10ms, -8ms});
   const auto results = f.run();
-  BOOST_TEST(results[0].rtt_seconds[0] == 0.005, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(results[0].rtt_seconds[0] == 0.015, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(a_stalled_netprom_takes_rtt_and_lateness_from_the_kernel_stamp) {
+  // netprom is stopped 100 ms into the run for 1.5 s or 10 s (SIGSTOP, swap): replies that
+  // arrived 200 ms after their request wait in the socket, with -W 1 (issue 14 item 3).
+  for (const std::chrono::nanoseconds stall : {std::chrono::nanoseconds(1500ms), std::chrono::nanoseconds(10s)}) {
+    PingerFixture f;
+    f.options.timeout = 1s;
+    f.answer_all(200ms);
+    f.clock.stalls.push_back({f.start + 100ms, stall});
+    const auto results = f.run();
+    for (const PingResult& r : results) {
+      BOOST_TEST(r.received == 3u);
+      BOOST_TEST(r.late == 0u);
+      for (const double rtt : r.rtt_seconds) BOOST_TEST(rtt == 0.200, boost::test_tools::tolerance(1e-9));
+    }
+    BOOST_TEST((f.clock.mono - f.start >= stall));  // the stall did happen
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_stall_does_not_turn_a_late_reply_into_an_answer) {
+  // The same stall, with replies 1.2 s after their request: late with -W 1, stall or not.
+  PingerFixture f;
+  f.options.timeout = 1s;
+  f.answer_all(1200ms);
+  f.clock.stalls.push_back({f.start + 100ms, 1500ms});
+  for (const PingResult& r : f.run()) {
+    BOOST_TEST(r.received == 0u);
+    BOOST_TEST(r.late >= 1u);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(send_error_counts_as_sent_and_lost) {

@@ -61,45 +61,49 @@ class PingLoop {
     packet_.resize(kIcmpHeaderSize + size_);
   }
 
-  // Plans every resolved address of `addresses` (entry i is target i), the first requests
-  // staggered from `at`. IPv4 destinations first, then IPv6, so that consecutive requests
-  // mostly go to the same socket.
-  void start(std::span<const std::optional<SocketAddress>> addresses, MonoTime at) {
-    std::vector<std::uint32_t> batch;
+  // Plans every resolved address of `batch` (Resolution::request is the target), the first
+  // requests staggered from `at`. IPv4 destinations first, then IPv6, so that consecutive
+  // requests mostly go to the same socket.
+  void start(std::span<const Resolution> batch, MonoTime at) {
+    std::vector<std::uint32_t> added;
     for (const Family family : {Family::v4, Family::v6}) {
-      for (std::size_t i = 0; i < addresses.size(); ++i) {
-        if (!addresses[i] || family_of(*addresses[i]) != family) continue;
-        batch.push_back(ledger_.add_destination(
-            {*addresses[i], static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(family == Family::v6),
+      for (const Resolution& r : batch) {
+        if (!r.address || family_of(*r.address) != family) continue;
+        added.push_back(ledger_.add_destination(
+            {*r.address, static_cast<std::uint32_t>(r.request), static_cast<std::uint8_t>(family == Family::v6),
              options_.timeout}));
       }
     }
-    if (batch.empty()) return;
+    if (added.empty()) return;
     const auto count = static_cast<std::uint64_t>(options_.count);
-    planned_ += batch.size() * count;
+    planned_ += added.size() * count;
     if (planned_ > std::numeric_limits<std::uint32_t>::max()) {
       throw std::invalid_argument("too many echo requests in one run (destinations x count > 2^32 - 1)");
     }
-    nanoseconds spread = std::min<nanoseconds>(kStaggerStep * static_cast<std::int64_t>(batch.size()), kMaxStagger);
+    nanoseconds spread = std::min<nanoseconds>(kStaggerStep * static_cast<std::int64_t>(added.size()), kMaxStagger);
     if (count > 1) spread = std::min<nanoseconds>(spread, options_.interval / 2);
-    const nanoseconds step = spread / static_cast<std::int64_t>(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      schedule_.add(batch[i], at + step * static_cast<std::int64_t>(i), static_cast<std::uint32_t>(count),
+    const nanoseconds step = spread / static_cast<std::int64_t>(added.size());
+    for (std::size_t i = 0; i < added.size(); ++i) {
+      schedule_.add(added[i], at + step * static_cast<std::int64_t>(i), static_cast<std::uint32_t>(count),
                     options_.interval);
     }
   }
 
+  // Names still being resolved (nullptr: none): each one is planned as soon as it resolves.
+  void resolve_with(Resolver* resolver) { resolver_ = resolver; }
+
   std::vector<PingResult> run() {
-    while (ledger_.destinations() > 0) {
+    while (ledger_.destinations() > 0 || resolving()) {
       receive_ready();
       const MonoTime now = clock_.now().mono;
       if (now >= deadline_) {
         ledger_.expire_all();
         break;
       }
+      if (resolving() && *resolver_->next_check() <= now) start(resolver_->take_answers(now), now);
       ledger_.expire(now);
       send_due(now);
-      if (schedule_.left() == 0 && ledger_.pending() == 0) break;
+      if (schedule_.left() == 0 && ledger_.pending() == 0 && !resolving()) break;
       if (options_.on_progress && now >= next_progress_) {
         options_.on_progress(ledger_.sent() - ledger_.pending(), planned_);
         next_progress_ = now + kProgressPeriod;
@@ -116,6 +120,8 @@ class PingLoop {
   }
 
  private:
+  bool resolving() const { return resolver_ != nullptr && resolver_->next_check().has_value(); }
+
   static ScheduleOptions schedule_options(const PingOptions& options, MonoTime deadline) {
     ScheduleOptions o;
     o.deadline = deadline;
@@ -202,6 +208,7 @@ class PingLoop {
       if (!blocked_[slot] || sockets_[slot] == nullptr) wake = std::min(wake, *schedule_.wake_time());
     }
     if (const std::optional<MonoTime> expiry = ledger_.next_expiry()) wake = std::min(wake, *expiry);
+    if (resolving()) wake = std::min(wake, *resolver_->next_check());
     std::array<pollfd, 2> fds{};
     std::array<std::uint8_t, 2> slot_of{};
     std::size_t nfds = 0;
@@ -219,6 +226,7 @@ class PingLoop {
   }
 
   Clock& clock_;
+  Resolver* resolver_ = nullptr;
   PingSeed seed_;
   const PingOptions& options_;
   MonoTime deadline_;
@@ -249,7 +257,9 @@ std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket*
                                        const PingSeed& seed, std::span<const std::optional<SocketAddress>> addresses,
                                        MonoTime deadline) {
   PingLoop loop(clock, v4, v6, options, seed, addresses.size(), deadline);
-  loop.start(addresses, clock.now().mono);
+  std::vector<Resolution> batch;
+  for (std::size_t i = 0; i < addresses.size(); ++i) batch.push_back({i, addresses[i]});
+  loop.start(batch, clock.now().mono);
   return loop.run();
 }
 
@@ -259,10 +269,20 @@ std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const 
   const MonoTime deadline = clock.now().mono + options.deadline;
   std::vector<ResolveRequest> requests;
   requests.reserve(targets.size());
+  // The families to open a socket for: a literal's own, a name's wanted one, or both for a
+  // name of either family. Only those: a v4-only run must not fail for want of IPv6, and each
+  // open socket receives (and the raw ones filter) the host's ICMP traffic.
+  std::array<std::size_t, 2> per_family{};
   for (const PingTarget& target : targets) {
-    requests.push_back({target.host, target.family != Family::any ? target.family : options.family});
+    const Family family = target.family != Family::any ? target.family : options.family;
+    requests.push_back({target.host, family});
+    const std::optional<SocketAddress> literal = parse_address_literal(target.host);
+    const Family pinged = literal ? family_of(*literal) : family;
+    if (literal && family != Family::any && pinged != family) continue;  // a mismatch pings nothing
+    if (target.host.empty()) continue;
+    if (pinged != Family::v6) ++per_family[0];
+    if (pinged != Family::v4) ++per_family[1];
   }
-  const std::vector<std::optional<SocketAddress>> addresses = resolver.resolve(requests, deadline);
 
   IcmpSocketOptions socket_options;
   socket_options.ttl = options.ttl;
@@ -275,13 +295,6 @@ std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const 
       throw std::invalid_argument(fmt::format("source address '{}' is not an IP address", *options.source));
     }
   }
-  std::array<std::size_t, 2> per_family{};
-  for (const std::optional<SocketAddress>& address : addresses) {
-    if (address && family_of(*address) == Family::v4) ++per_family[0];
-    if (address && family_of(*address) == Family::v6) ++per_family[1];
-  }
-  // Only the families that are pinged get a socket: a v4-only run must not fail for want of
-  // IPv6, and each open socket receives (and the raw ones filter) the host's ICMP traffic.
   std::array<std::unique_ptr<IcmpSocket>, 2> sockets;
   for (std::size_t slot = 0; slot < 2; ++slot) {
     if (per_family[slot] == 0) continue;
@@ -292,8 +305,16 @@ std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const 
       if (e.code() != std::errc::address_family_not_supported) throw;
     }
   }
+  // Privileges go before resolution starts: getaddrinfo_a's helper threads would keep them
+  // (capset acts on the calling thread only), and no thread exists yet.
   if (options.on_sockets_open) options.on_sockets_open();
-  return ping_addresses(clock, sockets[0].get(), sockets[1].get(), options, seed, addresses, deadline);
+
+  PingLoop loop(clock, sockets[0].get(), sockets[1].get(), options, seed, targets.size(), deadline);
+  const MonoTime now = clock.now().mono;
+  resolver.start(requests, now);
+  loop.start(resolver.take_answers(now), now);  // literals start at once
+  loop.resolve_with(&resolver);
+  return loop.run();
 }
 
 std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options) {

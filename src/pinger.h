@@ -38,8 +38,9 @@ struct PingOptions {
   std::optional<std::string> source;                    ///< source address literal
   std::optional<std::string> interface;                 ///< SO_BINDTODEVICE name
   std::optional<double> rate;                           ///< cap, echo requests per second
-  /// Called once every ICMP socket is open, before the first request: the place to give up
-  /// privileges (main drops all capabilities there). May throw; the run then fails.
+  /// Called once every ICMP socket is open, before name resolution starts and so before any
+  /// thread exists: the place to give up privileges (main drops all capabilities there, and
+  /// capset acts on the calling thread only). May throw; the run then fails.
   std::function<void()> on_sockets_open;
   /// Called from the event loop at most every kProgressPeriod with the requests finished
   /// (answered, timed out or failed) and the requests of the run; for a progress line.
@@ -97,9 +98,10 @@ std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket*
 /// Opens the ICMP socket for a family; open_icmp_socket in production.
 using SocketOpener = std::function<std::unique_ptr<IcmpSocket>(Family, const IcmpSocketOptions&)>;
 
-/// run_pings with its collaborators injected: resolves all targets with `resolver` (bounded
-/// by the deadline, counted from the call), opens sockets only for the families that
-/// resolved, and pings. Throws what `open_socket` and ping_addresses throw, except that a
+/// run_pings with its collaborators injected: opens the sockets of the families the targets
+/// may need, calls options.on_sockets_open (no thread exists yet), then starts `resolver` and
+/// pings: literals at once, each name as soon as it resolves, all bounded by the deadline
+/// (counted from the call), so a slow name costs no other destination a request. Throws what `open_socket` and ping_addresses throw, except that a
 /// family the kernel lacks (EAFNOSUPPORT) makes its destinations fail to send instead.
 std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options,
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,

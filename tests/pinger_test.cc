@@ -592,8 +592,8 @@ BOOST_AUTO_TEST_CASE(payload_below_minimum_is_rejected) {
   BOOST_TEST(run()[0].received == 3u);
 }
 
-BOOST_AUTO_TEST_CASE(run_pings_resolves_opens_only_needed_sockets_and_keeps_going) {
-  fake::FakeResolver resolver(clock);
+BOOST_AUTO_TEST_CASE(run_pings_opens_the_sockets_names_may_need_and_keeps_going) {
+  fake::FakeResolver resolver;
   resolver.answers["gw"] = fake::address("198.18.0.2");
   resolver.answers["both"] = fake::address("198.18.0.3");
   options.family = Family::v4;
@@ -601,7 +601,7 @@ BOOST_AUTO_TEST_CASE(run_pings_resolves_opens_only_needed_sockets_and_keeps_goin
   std::vector<Family> opened;
   const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     opened.push_back(family);
-    auto socket = std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::datagram, 10);
+    auto socket = std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::datagram, family == Family::v4 ? 10 : 12);
     socket->on_send = [s = socket.get()](const FakeIcmpSocket::Sent& sent) {
       s->deliver(sent.at + 1ms, sent.to, fake::echo_reply(sent.bytes, Family::v4));
       return 0;
@@ -618,12 +618,67 @@ BOOST_AUTO_TEST_CASE(run_pings_resolves_opens_only_needed_sockets_and_keeps_goin
   BOOST_TEST(!results[2].resolved);  // asked for IPv6, the name has only IPv4
   BOOST_TEST((resolver.asked[0].family == Family::v4));  // options.family for "any" targets
   BOOST_TEST((resolver.asked[2].family == Family::v6));  // the target's own family wins
-  BOOST_TEST(opened.size() == 1u);
+  // Sockets open before resolution starts, for every family a name may resolve to: "both"
+  // asked for IPv6.
+  BOOST_TEST(opened.size() == 2u);
+  // With only -4 names and IPv4 literals, only the IPv4 socket.
+  opened.clear();
+  const std::vector<PingTarget> v4_only{{"gw", "gw", Family::any}, {"lit", "198.18.0.9", Family::any}};
+  run_pings(v4_only, options, resolver, clock, opener, seed);
+  BOOST_REQUIRE(opened.size() == 1u);
   BOOST_TEST((opened[0] == Family::v4));
 }
 
+BOOST_AUTO_TEST_CASE(run_pings_drops_privileges_before_resolution_starts) {
+  fake::FakeResolver resolver;
+  resolver.answers["gw"] = fake::address("198.18.0.2");
+  std::size_t asked_when_dropped = 99;
+  options.on_sockets_open = [&] { asked_when_dropped = resolver.asked.size(); };
+  const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
+    return std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::raw, family == Family::v4 ? 13 : 14);
+  };
+  run_pings({{"gw", "gw", Family::any}}, options, resolver, clock, opener, seed);
+  BOOST_TEST(asked_when_dropped == 0u);
+  BOOST_TEST(resolver.asked.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(literals_start_at_once_and_each_name_when_it_resolves) {
+  // A name server that answers one name after 3 s and never the other: the literal still gets
+  // all 5 requests from the start, the slow name its 5 from 3 s on (issue 14 item 1).
+  fake::FakeResolver resolver;
+  resolver.answers["slow"] = fake::address("198.18.0.3");
+  resolver.delays["slow"] = 3s;
+  resolver.silent.insert("nosuch.invalid");
+  options.count = 5;
+  options.deadline = 12s;
+  std::vector<MonoTime> literal, name;  // send times (the sockets die with run_pings)
+  const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
+    auto socket = std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::raw, family == Family::v4 ? 15 : 16);
+    socket->on_send = [&, s = socket.get()](const FakeIcmpSocket::Sent& sent) {
+      (format_address(sent.to) == "198.18.0.2" ? literal : name).push_back(sent.at);
+      s->deliver(sent.at + 1ms, sent.to, reply_for(sent));
+      return 0;
+    };
+    return socket;
+  };
+  const std::vector<PingTarget> targets{
+      {"nosuch.invalid", "nosuch.invalid", Family::any}, {"lit", "198.18.0.2", Family::any}, {"slow", "slow", Family::any}};
+  const auto results = run_pings(targets, options, resolver, clock, opener, seed);
+  BOOST_TEST(!results[0].resolved);
+  BOOST_TEST(results[0].sent == 0u);
+  BOOST_TEST(results[1].sent == 5u);
+  BOOST_TEST(results[1].received == 5u);
+  BOOST_TEST(results[2].received == 5u);
+  BOOST_REQUIRE(literal.size() == 5u);
+  BOOST_REQUIRE(name.size() == 5u);
+  BOOST_TEST((literal[0] == start));
+  BOOST_TEST((name[0] == start + 3s));
+  // The name that never answers holds the run until the deadline, and no longer.
+  BOOST_TEST((clock.mono - start == 12s));
+}
+
 BOOST_AUTO_TEST_CASE(run_pings_counts_resolution_time_against_the_deadline) {
-  fake::FakeResolver resolver(clock);
+  fake::FakeResolver resolver;
   resolver.answers["gw"] = fake::address("198.18.0.2");
   resolver.delay = 1s;
   options.count = 5;
@@ -637,7 +692,7 @@ BOOST_AUTO_TEST_CASE(run_pings_counts_resolution_time_against_the_deadline) {
 }
 
 BOOST_AUTO_TEST_CASE(run_pings_treats_missing_ipv6_as_send_failures_and_passes_permission_errors) {
-  fake::FakeResolver resolver(clock);
+  fake::FakeResolver resolver;
   resolver.answers["a"] = fake::address("::1");
   const SocketOpener no_ipv6 = [](Family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     throw std::system_error(EAFNOSUPPORT, std::generic_category(), "cannot open ICMPv6 socket");

@@ -133,6 +133,9 @@ int run(int argc, char** argv) {
       ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
       o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
       results = run_pings(targets, o);
+      std::uint64_t unsent = 0;
+      for (const PingResult& p : results) unsent += p.unsent;
+      if (unsent > 0) fmt::print(stderr, "netprom: warning: deadline reached: {} requests not sent\n", unsent);
       report.ping_ok = true;
       report.targets = s.targets;
       report.ping = results;

@@ -60,15 +60,17 @@ std::uint32_t PingLedger::record_send(std::uint32_t d, const Timestamp& at, int 
   }
   PingResult& result = results_[destinations_[d].target];
   const auto attempt = static_cast<std::uint32_t>(result.rtt_seconds.size());
-  result.rtt_seconds.push_back(std::numeric_limits<double>::quiet_NaN());
-  ++result.sent;
   const auto r = static_cast<std::uint32_t>(requests_.size());
   requests_.push_back({at, d, attempt, error == 0 ? RequestState::pending : RequestState::send_failed});
   if (error == 0) {
+    result.rtt_seconds.push_back(std::numeric_limits<double>::quiet_NaN());
+    ++result.sent;
     ++pending_;
     expiries_.emplace(at.mono + destinations_[d].timeout, r);
-  } else if (first_pending_ == r) {
-    ++first_pending_;
+  } else {
+    // Nothing left the host: not sent, not lost, counted apart.
+    ++result.send_errors;
+    if (first_pending_ == r) ++first_pending_;
   }
   return r;
 }
@@ -152,6 +154,13 @@ std::optional<MonoTime> PingLedger::next_expiry() const {
   return expiries_.top().first;
 }
 
-std::vector<PingResult> PingLedger::take_results() { return std::move(results_); }
+std::vector<PingResult> PingLedger::take_results(std::uint64_t planned_per_destination) {
+  for (const PingDestination& d : destinations_) {
+    PingResult& result = results_[d.target];
+    const std::uint64_t tried = result.sent + result.send_errors;
+    result.unsent = planned_per_destination > tried ? planned_per_destination - tried : 0;
+  }
+  return std::move(results_);
+}
 
 }  // namespace netprom

@@ -58,8 +58,8 @@ class PingLedger {
   const PingDestination& destination(std::uint32_t d) const { return destinations_[d]; }
   std::size_t destinations() const { return destinations_.size(); }
 
-  /// Records a request to destination `d` sent at `at` (error 0) or refused (an errno);
-  /// returns its number. Throws std::length_error past 2^32 - 1 requests.
+  /// Records a request to destination `d` sent at `at` (error 0), or refused by the kernel
+  /// (an errno: counted in send_errors, not in sent); returns its number. Throws std::length_error past 2^32 - 1 requests.
   std::uint32_t record_send(std::uint32_t d, const Timestamp& at, int error);
   /// Applies `event` to request `r` (rtt: for a reply). Out-of-order events are data: a reply
   /// to an answered request is a duplicate, a reply after an error or timeout is late unless
@@ -83,8 +83,9 @@ class PingLedger {
   std::uint32_t first_pending() const { return first_pending_; }
   std::uint64_t pending() const { return pending_; }
 
-  /// The results, one per target; the ledger is spent afterwards.
-  std::vector<PingResult> take_results();
+  /// The results, one per target, with PingResult::unsent set for destinations that were
+  /// planned `planned_per_destination` requests; the ledger is spent afterwards.
+  std::vector<PingResult> take_results(std::uint64_t planned_per_destination);
 
  private:
   struct Request {

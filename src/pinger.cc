@@ -116,7 +116,7 @@ class PingLoop {
       readable_ = {true, true};
       receive_ready();
     }
-    return ledger_.take_results();
+    return ledger_.take_results(static_cast<std::uint64_t>(options_.count));
   }
 
  private:

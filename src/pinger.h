@@ -55,15 +55,18 @@ struct PingResult {
   bool resolved = false;        ///< false: the name gave no address (no target_info, up 0)
   std::string address;          ///< the address pinged, numeric ("198.18.0.2", "fd00::2")
   Family family = Family::any;  ///< v4 or v6 once resolved
-  std::uint64_t sent = 0;       ///< requests that were answered or timed out (or failed to send)
+  std::uint64_t sent = 0;       ///< requests that left the host (answered or not); loss is over these
   std::uint64_t received = 0;   ///< distinct valid replies within the timeout
   std::uint64_t duplicates = 0; ///< extra copies of an already counted reply
   std::uint64_t late = 0;       ///< valid replies that came after their timeout
-  std::uint64_t errors = 0;     ///< ICMP errors (unreachable, time exceeded) for our requests
+  std::uint64_t errors = 0;     ///< requests answered by an ICMP error (unreachable, time exceeded)
   std::uint64_t corrupt = 0;    ///< replies with a bad checksum or payload that we ignored
-  /// Per request, in send order: the RTT in seconds, or a NaN when no valid reply came in time.
-  /// Size == sent.
+  /// Per request sent, in send order: the RTT in seconds (a whole number of nanoseconds), or a
+  /// NaN when no valid reply came in time. Size == sent.
   std::vector<double> rtt_seconds;
+  // (Last, so that positional initialisers of the fields above stay valid.)
+  std::uint64_t send_errors = 0;  ///< requests the kernel refused to send (EHOSTUNREACH, ...); not in sent
+  std::uint64_t unsent = 0;       ///< planned requests never tried: the deadline (or --rate) came first
 };
 
 /// Resolves every target concurrently, then pings them all at once from one event loop.

@@ -416,7 +416,7 @@ BOOST_AUTO_TEST_CASE(a_stall_does_not_turn_a_late_reply_into_an_answer) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(send_error_counts_as_sent_and_lost) {
+BOOST_AUTO_TEST_CASE(send_error_is_counted_apart_neither_sent_nor_lost) {
   answer_all(1ms);
   v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
     if (format_address(s.to) == "198.18.0.2") return EHOSTUNREACH;
@@ -424,9 +424,12 @@ BOOST_AUTO_TEST_CASE(send_error_counts_as_sent_and_lost) {
     return 0;
   };
   const auto results = run();
-  check_all_lost(results[0], 3);
+  BOOST_TEST(results[0].send_errors == 3u);
+  check_all_lost(results[0], 0);  // nothing left the host
   BOOST_TEST(results[0].errors == 0u);
+  BOOST_TEST(results[0].unsent == 0u);
   BOOST_TEST(results[2].received == 3u);
+  BOOST_TEST(results[2].send_errors == 0u);
   BOOST_TEST(results[1].received == 3u);
 }
 
@@ -434,7 +437,10 @@ BOOST_AUTO_TEST_CASE(deadline_ends_run_and_unsent_requests_are_not_counted) {
   options.count = 5;
   options.deadline = 1500ms;
   const auto results = run();  // nobody answers
-  for (const PingResult& r : results) check_all_lost(r, 2);  // sent at 0 s and 1 s
+  for (const PingResult& r : results) {
+    check_all_lost(r, 2);  // sent at 0 s and 1 s
+    BOOST_TEST(r.unsent == 3u);  // not sent, and not lost
+  }
   BOOST_TEST((clock.mono - start == 1500ms));
 }
 
@@ -460,6 +466,25 @@ BOOST_AUTO_TEST_CASE(rate_caps_requests_per_second) {
   BOOST_REQUIRE(v4.sent.size() == 10u);
   for (std::size_t i = 1; i < v4.sent.size(); ++i) BOOST_TEST((v4.sent[i].at - v4.sent[i - 1].at >= 195ms));
   for (const PingResult& r : results) BOOST_TEST(r.received == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(requests_the_rate_leaves_unsent_by_the_deadline_are_not_lost) {
+  options.count = 1;
+  options.rate = 5.0;
+  options.deadline = 1s;
+  addresses.clear();
+  for (int i = 0; i < 10; ++i) addresses.push_back(fake::address(fmt::format("198.18.0.{}", 10 + i)));
+  answer_all(1ms);
+  const auto results = run();
+  std::uint64_t sent = 0, unsent = 0;
+  for (const PingResult& r : results) {
+    sent += r.sent;
+    unsent += r.unsent;
+    BOOST_TEST(r.received == r.sent);  // every request that went was answered: no loss
+    BOOST_TEST(r.sent + r.unsent == 1u);
+  }
+  BOOST_TEST(sent == 5u);  // at 0, 0.2, 0.4, 0.6 and 0.8 s
+  BOOST_TEST(unsent == 5u);
 }
 
 BOOST_AUTO_TEST_CASE(starts_are_staggered_within_a_bound) {
@@ -568,7 +593,8 @@ BOOST_AUTO_TEST_CASE(sockets_are_read_only_when_poll_reports_them_readable) {
 BOOST_AUTO_TEST_CASE(family_without_socket_fails_its_sends) {
   answer_all(1ms);
   const auto results = ping_addresses(clock, &v4, nullptr, options, seed, addresses, start + options.deadline);
-  check_all_lost(results[1], 3);
+  check_all_lost(results[1], 0);
+  BOOST_TEST(results[1].send_errors == 3u);
   BOOST_TEST(results[0].received == 3u);
 }
 
@@ -666,7 +692,9 @@ BOOST_AUTO_TEST_CASE(literals_start_at_once_and_each_name_when_it_resolves) {
   const auto results = run_pings(targets, options, resolver, clock, opener, seed);
   BOOST_TEST(!results[0].resolved);
   BOOST_TEST(results[0].sent == 0u);
+  BOOST_TEST(results[0].unsent == 0u);  // never planned: unresolved, not cut
   BOOST_TEST(results[1].sent == 5u);
+  BOOST_TEST(results[1].unsent == 0u);
   BOOST_TEST(results[1].received == 5u);
   BOOST_TEST(results[2].received == 5u);
   BOOST_REQUIRE(literal.size() == 5u);
@@ -688,6 +716,7 @@ BOOST_AUTO_TEST_CASE(run_pings_counts_resolution_time_against_the_deadline) {
   };
   const auto results = run_pings({{"gw", "gw", Family::any}}, options, resolver, clock, opener, seed);
   BOOST_TEST(results[0].sent == 1u);  // only the request at 1.0 s fits before 1.5 s
+  BOOST_TEST(results[0].unsent == 4u);
   BOOST_TEST((clock.mono - start == 1500ms));
 }
 
@@ -698,7 +727,8 @@ BOOST_AUTO_TEST_CASE(run_pings_treats_missing_ipv6_as_send_failures_and_passes_p
     throw std::system_error(EAFNOSUPPORT, std::generic_category(), "cannot open ICMPv6 socket");
   };
   const auto results = run_pings({{"a", "a", Family::any}}, options, resolver, clock, no_ipv6, seed);
-  check_all_lost(results[0], 3);
+  check_all_lost(results[0], 0);
+  BOOST_TEST(results[0].send_errors == 3u);
   const SocketOpener denied = [](Family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     throw IcmpPermissionError("cannot open ICMPv6 socket: Permission denied (hint: ...)");
   };

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include <fmt/os.h>
+
 namespace netprom {
 
 namespace {
@@ -42,7 +44,7 @@ bool SystemClock::wait(std::span<pollfd> fds, MonoTime until) {
   if (n < 0) {
     // A signal is not a failure: the caller's loop rereads the clock and waits again.
     if (errno == EINTR) return false;
-    throw std::system_error(errno, std::generic_category(), "cannot poll ICMP sockets");
+    throw fmt::system_error(errno, "cannot poll ICMP sockets");
   }
   return n > 0;
 }

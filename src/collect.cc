@@ -128,6 +128,9 @@ int collect_and_publish(Settings s, const std::string& output, const RunSeams& s
       results = seams.ping(s.targets);
       if (results.size() != s.targets.size())
         throw std::logic_error(fmt::format("{} results for {} destinations", results.size(), s.targets.size()));
+      std::uint64_t unsent = 0;  // cut by the deadline: neither sent nor lost, but say so
+      for (const PingResult& p : results) unsent += p.unsent;
+      if (unsent > 0) seams.message(fmt::format("netprom: warning: deadline reached: {} requests not sent", unsent));
       report.ping_ok = true;
       report.targets = s.targets;
       report.ping = results;

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "icmp_packet.h"
 
+#include <linux/icmp.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -11,19 +15,6 @@ namespace netprom {
 
 namespace {
 
-constexpr std::uint8_t kIcmpEchoReply = 0;
-constexpr std::uint8_t kIcmpDestUnreachable = 3;
-constexpr std::uint8_t kIcmpEchoRequest = 8;
-constexpr std::uint8_t kIcmpTimeExceeded = 11;
-constexpr std::uint8_t kIcmpParameterProblem = 12;
-constexpr std::uint8_t kIcmp6DestUnreachable = 1;
-constexpr std::uint8_t kIcmp6PacketTooBig = 2;
-constexpr std::uint8_t kIcmp6TimeExceeded = 3;
-constexpr std::uint8_t kIcmp6ParameterProblem = 4;
-constexpr std::uint8_t kIcmp6EchoRequest = 128;
-constexpr std::uint8_t kIcmp6EchoReply = 129;
-constexpr std::uint8_t kProtoIcmp = 1;
-constexpr std::uint8_t kProtoIcmp6 = 58;
 constexpr std::size_t kIpv4MinHeader = 20;
 constexpr std::size_t kIpv6Header = 40;
 
@@ -59,17 +50,17 @@ void parse_quoted(Family family, std::span<const std::byte> quoted, IcmpMessage&
     if (quoted.size() < kIpv4MinHeader || (byte_at(quoted, 0) >> 4) != 4) return;
     const std::size_t ihl = static_cast<std::size_t>(byte_at(quoted, 0) & 0x0f) * 4;
     if (ihl < kIpv4MinHeader || quoted.size() < ihl + kIcmpHeaderSize) return;
-    if (byte_at(quoted, 9) != kProtoIcmp) return;
+    if (byte_at(quoted, 9) != IPPROTO_ICMP) return;
     std::memcpy(message.quoted_destination.data(), quoted.data() + 16, 4);
     icmp = quoted.subspan(ihl);
-    if (byte_at(icmp, 0) != kIcmpEchoRequest) return;
+    if (byte_at(icmp, 0) != ICMP_ECHO) return;
   } else {
     // Our requests carry no extension headers, so the next header is ICMPv6 directly.
     if (quoted.size() < kIpv6Header + kIcmpHeaderSize || (byte_at(quoted, 0) >> 4) != 6) return;
-    if (byte_at(quoted, 6) != kProtoIcmp6) return;
+    if (byte_at(quoted, 6) != IPPROTO_ICMPV6) return;
     std::memcpy(message.quoted_destination.data(), quoted.data() + 24, 16);
     icmp = quoted.subspan(kIpv6Header);
-    if (byte_at(icmp, 0) != kIcmp6EchoRequest) return;
+    if (byte_at(icmp, 0) != ICMP6_ECHO_REQUEST) return;
   }
   message.kind = IcmpKind::error;
   message.echo = parse_echo(icmp);
@@ -172,7 +163,7 @@ std::size_t render_echo_request(std::span<std::byte> out, Family family, std::ui
     throw std::length_error("ICMP echo request does not fit its buffer");
   }
   std::span<std::byte> packet = out.first(length);
-  packet[0] = static_cast<std::byte>(family == Family::v6 ? kIcmp6EchoRequest : kIcmpEchoRequest);
+  packet[0] = static_cast<std::byte>(family == Family::v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO);
   packet[1] = std::byte{0};
   put_be16(packet, 2, 0);
   put_be16(packet, 4, identifier);
@@ -201,23 +192,23 @@ std::optional<IcmpMessage> parse_icmp_message(IcmpWire wire, std::span<const std
   message.code = byte_at(icmp, 1);
   if (wire == IcmpWire::ipv6) {
     switch (message.type) {
-      case kIcmp6EchoReply: message.kind = IcmpKind::echo_reply; break;
-      case kIcmp6EchoRequest: message.kind = IcmpKind::echo_request; break;
-      case kIcmp6DestUnreachable:
-      case kIcmp6PacketTooBig:
-      case kIcmp6TimeExceeded:
-      case kIcmp6ParameterProblem:
+      case ICMP6_ECHO_REPLY: message.kind = IcmpKind::echo_reply; break;
+      case ICMP6_ECHO_REQUEST: message.kind = IcmpKind::echo_request; break;
+      case ICMP6_DST_UNREACH:
+      case ICMP6_PACKET_TOO_BIG:
+      case ICMP6_TIME_EXCEEDED:
+      case ICMP6_PARAM_PROB:
         parse_quoted(Family::v6, icmp.subspan(kIcmpHeaderSize), message);
         return message;
       default: return message;
     }
   } else {
     switch (message.type) {
-      case kIcmpEchoReply: message.kind = IcmpKind::echo_reply; break;
-      case kIcmpEchoRequest: message.kind = IcmpKind::echo_request; break;
-      case kIcmpDestUnreachable:
-      case kIcmpTimeExceeded:
-      case kIcmpParameterProblem:
+      case ICMP_ECHOREPLY: message.kind = IcmpKind::echo_reply; break;
+      case ICMP_ECHO: message.kind = IcmpKind::echo_request; break;
+      case ICMP_DEST_UNREACH:
+      case ICMP_TIME_EXCEEDED:
+      case ICMP_PARAMETERPROB:
         parse_quoted(Family::v4, icmp.subspan(kIcmpHeaderSize), message);
         return message;
       default: return message;

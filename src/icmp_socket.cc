@@ -18,31 +18,13 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/os.h>
+
+#include "unique_fd.h"
 
 namespace netprom {
 
 namespace {
-
-// Owns one descriptor; closes it once. close() is not retried on EINTR (see fmt os.cc).
-class OwnedFd {
- public:
-  explicit OwnedFd(int fd) noexcept : fd_(fd) {}
-  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  OwnedFd& operator=(OwnedFd&&) = delete;
-  OwnedFd(const OwnedFd&) = delete;
-  OwnedFd& operator=(const OwnedFd&) = delete;
-  ~OwnedFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
-
-[[noreturn]] void throw_errno(int error, const std::string& what) {
-  throw std::system_error(error, std::generic_category(), what);
-}
 
 const char* family_name(Family family) { return family == Family::v6 ? "ICMPv6" : "ICMP"; }
 
@@ -78,7 +60,7 @@ bool is_async_socket_error(int error) {
 }
 
 void set_int_option(int fd, int level, int name, int value, const std::string& what) {
-  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) throw_errno(errno, what);
+  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) throw fmt::system_error(errno, "{}", what);
 }
 
 // Sizes a socket buffer for a whole round of replies. SO_RCVBUFFORCE/SO_SNDBUFFORCE pass
@@ -98,7 +80,7 @@ std::size_t slot_size(std::size_t payload_size) {
 
 class LinuxIcmpSocket final : public IcmpSocket {
  public:
-  LinuxIcmpSocket(OwnedFd fd, Family family, SocketKind kind, std::size_t payload_size)
+  LinuxIcmpSocket(UniqueFd fd, Family family, SocketKind kind, std::size_t payload_size)
       : fd_(std::move(fd)), family_(family), kind_(kind), slot_(slot_size(payload_size)) {
     // Bound the receive buffers to about 1 MiB when packets are large.
     slots_ = std::clamp<std::size_t>((std::size_t{1} << 20) / slot_, 1, kMaxBatch);
@@ -109,27 +91,17 @@ class LinuxIcmpSocket final : public IcmpSocket {
   Family family() const override { return family_; }
   int fd() const override { return fd_.get(); }
 
-  std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) override {
-    const std::size_t n = std::min(packets.size(), errors.size());
-    std::size_t done = 0;
-    while (done < n) {
-      const OutgoingPacket& packet = packets[done];
-      if (::sendto(fd_.get(), packet.bytes.data(), packet.bytes.size(), MSG_DONTWAIT, &packet.destination->base,
-                   length_of(*packet.destination)) >= 0) {
-        errors[done++] = 0;
-        continue;
+  int send(const SocketAddress& destination, std::span<const std::byte> packet) override {
+    for (;;) {
+      if (::sendto(fd_.get(), packet.data(), packet.size(), MSG_DONTWAIT, &destination.base, length_of(destination)) >= 0) {
+        return 0;
       }
-      const int error = errno;
+      const int error = errno == EWOULDBLOCK ? EAGAIN : errno;
       if (error == EINTR) continue;
-      if (error == EAGAIN || error == EWOULDBLOCK) break;
-      if (is_per_destination_error(error)) {
-        errors[done++] = error;
-        continue;
-      }
-      throw_errno(error, fmt::format("cannot send {} echo request to {}", family_name(family_),
-                                     format_address(*packet.destination)));
+      if (error == EAGAIN || is_per_destination_error(error)) return error;
+      throw fmt::system_error(error, "cannot send {} echo request to {}", family_name(family_),
+                              format_address(destination));
     }
-    return done;
   }
 
   std::size_t receive(std::span<Datagram> out) override {
@@ -143,7 +115,7 @@ class LinuxIcmpSocket final : public IcmpSocket {
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-        throw_errno(errno, fmt::format("cannot read {} socket error queue", family_name(family_)));
+        throw fmt::system_error(errno, "cannot read {} socket error queue", family_name(family_));
       }
       store(got, static_cast<std::size_t>(n), true, out[got]);
       ++got;
@@ -156,7 +128,7 @@ class LinuxIcmpSocket final : public IcmpSocket {
         if (error == EINTR) continue;
         if (error == EAGAIN || error == EWOULDBLOCK) break;
         if (is_async_socket_error(error)) continue;
-        throw_errno(error, fmt::format("cannot receive from {} socket", family_name(family_)));
+        throw fmt::system_error(error, "cannot receive from {} socket", family_name(family_));
       }
       if (n == 0) break;
       for (int i = 0; i < n; ++i, ++got) store(got, recv_msgs_[got].msg_len, false, out[got]);
@@ -211,7 +183,7 @@ class LinuxIcmpSocket final : public IcmpSocket {
     }
   }
 
-  OwnedFd fd_;
+  UniqueFd fd_;
   Family family_;
   SocketKind kind_;
   std::size_t slot_;
@@ -241,28 +213,28 @@ std::string own_executable() {
 //   EAFNOSUPPORT     when the family itself is missing (IPv6 disabled or not loaded).
 // In all four cases a raw socket may still work with CAP_NET_RAW (root or setcap), so we try
 // it next. A raw socket fails with EPERM without that capability.
-OwnedFd open_descriptor(Family family, SocketKind& kind) {
+UniqueFd open_descriptor(Family family, SocketKind& kind) {
   const int af = family == Family::v6 ? AF_INET6 : AF_INET;
   const int protocol = family == Family::v6 ? static_cast<int>(IPPROTO_ICMPV6) : static_cast<int>(IPPROTO_ICMP);
   constexpr int kFlags = SOCK_NONBLOCK | SOCK_CLOEXEC;
   int fd = ::socket(af, SOCK_DGRAM | kFlags, protocol);
   if (fd >= 0) {
     kind = SocketKind::datagram;
-    return OwnedFd(fd);
+    return UniqueFd(fd);
   }
   const int datagram_error = errno;
   if (datagram_error != EACCES && datagram_error != EPERM && datagram_error != EPROTONOSUPPORT &&
       datagram_error != EAFNOSUPPORT) {
-    throw_errno(datagram_error, fmt::format("cannot open {} socket", family_name(family)));
+    throw fmt::system_error(datagram_error, "cannot open {} socket", family_name(family));
   }
   fd = ::socket(af, SOCK_RAW | kFlags, protocol);
   if (fd >= 0) {
     kind = SocketKind::raw;
-    return OwnedFd(fd);
+    return UniqueFd(fd);
   }
   const int raw_error = errno;
   if (raw_error == EAFNOSUPPORT) {
-    throw_errno(EAFNOSUPPORT, fmt::format("cannot open {} socket", family_name(family)));
+    throw fmt::system_error(EAFNOSUPPORT, "cannot open {} socket", family_name(family));
   }
   if (raw_error == EPERM || raw_error == EACCES) {
     // Name the datagram socket's reason when it was the group range: that is the fix
@@ -274,14 +246,14 @@ OwnedFd open_descriptor(Family family, SocketKind& kind) {
         "net.ipv4.ping_group_range=\"0 {}\"', or 'setcap cap_net_raw+ep {}')",
         family_name(family), std::generic_category().message(shown), gid, gid, own_executable()));
   }
-  throw_errno(raw_error, fmt::format("cannot open raw {} socket", family_name(family)));
+  throw fmt::system_error(raw_error, "cannot open raw {} socket", family_name(family));
 }
 
 }  // namespace
 
 std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOptions& options) {
   SocketKind kind = SocketKind::datagram;
-  OwnedFd fd = open_descriptor(family, kind);
+  UniqueFd fd = open_descriptor(family, kind);
   const int s = fd.get();
   const bool v6 = family == Family::v6;
   const char* name = family_name(family);
@@ -310,7 +282,7 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
     ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &filter);
     ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filter);
     if (::setsockopt(s, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) != 0) {
-      throw_errno(errno, "cannot set ICMP6_FILTER on raw ICMPv6 socket");
+      throw fmt::system_error(errno, "cannot set ICMP6_FILTER on raw ICMPv6 socket");
     }
   } else {
     // ICMP_FILTER bits block types. Our own echo requests to local addresses would
@@ -319,7 +291,7 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
     filter.data = ~((1u << ICMP_ECHOREPLY) | (1u << ICMP_DEST_UNREACH) | (1u << ICMP_TIME_EXCEEDED) |
                     (1u << ICMP_PARAMETERPROB));
     if (::setsockopt(s, SOL_RAW, ICMP_FILTER, &filter, sizeof filter) != 0) {
-      throw_errno(errno, "cannot set ICMP_FILTER on raw ICMP socket");
+      throw fmt::system_error(errno, "cannot set ICMP_FILTER on raw ICMP socket");
     }
   }
 
@@ -334,7 +306,7 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
   if (options.interface) {
     const std::string& ifname = *options.interface;
     if (::setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(), static_cast<socklen_t>(ifname.size() + 1)) != 0) {
-      throw_errno(errno, fmt::format("cannot bind {} socket to interface {}", name, ifname));
+      throw fmt::system_error(errno, "cannot bind {} socket to interface {}", name, ifname);
     }
   }
   if (options.source && family_of(*options.source) == family) {
@@ -345,7 +317,7 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
       source.v4.sin_port = 0;
     }
     if (::bind(s, &source.base, length_of(source)) != 0) {
-      throw_errno(errno, fmt::format("cannot bind {} socket to source {}", name, format_address(source)));
+      throw fmt::system_error(errno, "cannot bind {} socket to source {}", name, format_address(source));
     }
   }
 

@@ -27,15 +27,8 @@ class IcmpPermissionError : public std::runtime_error {
 /// on the IP_RECVERR error queue. Raw sockets: all ICMP of the host, IPv4 with its IP header.
 enum class SocketKind { datagram, raw };
 
-/// The largest number of packets one receive() call handles, and the most echo requests
-/// Pinger renders at a time.
+/// The largest number of packets one receive() call handles.
 inline constexpr std::size_t kMaxBatch = 64;
-
-/// One echo request to send.
-struct OutgoingPacket {
-  const SocketAddress* destination = nullptr;  ///< not owned; must outlive the send() call
-  std::span<const std::byte> bytes;            ///< the ICMP message (header + payload)
-};
 
 /// One received message.
 struct Datagram {
@@ -49,7 +42,7 @@ struct Datagram {
   std::optional<WallTime> kernel_time;
 };
 
-/// Datagram-level ICMP transport. Abstract so Pinger can be tested without a network.
+/// Datagram-level ICMP transport. Abstract so the pinger can be tested without a network.
 /// The real implementation is made by open_icmp_socket().
 class IcmpSocket {
  public:
@@ -58,15 +51,12 @@ class IcmpSocket {
   virtual SocketKind kind() const = 0;
   /// Family::v4 or Family::v6.
   virtual Family family() const = 0;
-  /// Sends packets[0..n) in order, one sendto(2) each: every request gets its own send time,
-  /// and sendto costs the kernel less than a sendmmsg(2) of one message (no msghdr or iovec
-  /// to copy in, no length to copy back; ~5 % of netprom's CPU for 10k x 5 on loopback).
-  /// errors[i] becomes 0, or the errno of a failure that concerns that destination only
-  /// (EHOSTUNREACH, ENETUNREACH, EACCES, EPERM from a firewall, ...). Returns how many
-  /// packets were handled; fewer than packets.size() means the send buffer is full and
-  /// the rest should be retried once the socket is writable. Throws std::system_error on a
-  /// failure of the socket itself.
-  virtual std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) = 0;
+  /// Sends one echo request with one sendto(2), so that it goes at the time read right
+  /// before the call. Returns 0 when it was sent; EAGAIN when the send buffer is full (retry
+  /// once the socket is writable); or the errno of a failure that concerns that destination
+  /// only (EHOSTUNREACH, ENETUNREACH, EACCES, EPERM from a firewall, ...). Throws
+  /// std::system_error on a failure of the socket itself.
+  virtual int send(const SocketAddress& destination, std::span<const std::byte> packet) = 0;
   /// Reads up to out.size() messages without blocking, error-queue entries first.
   /// Returns how many were stored; 0 when nothing is readable. Fewer than out.size() means
   /// the queue held no more, or this socket reads fewer at a time (large packets): callers

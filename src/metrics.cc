@@ -47,15 +47,18 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   };
   counts("netprom_ping_up", "1 if at least one valid echo reply came back this run, else 0.",
          [](const PingResult& p) { return std::uint64_t{p.received > 0 ? 1u : 0u}; });
-  counts("netprom_ping_run_packets_sent", "Echo requests sent this run (answered, timed out or failed to send).",
+  counts("netprom_ping_run_packets_sent", "Echo requests that left the host this run (answered or not).",
          [](const PingResult& p) { return p.sent; });
+  counts("netprom_ping_send_errors",
+         "Echo requests the kernel refused to send this run (no route, firewall); not in run_packets_sent.",
+         [](const PingResult& p) { return p.send_errors; });
   counts("netprom_ping_run_packets_received", "Distinct valid echo replies received in time this run.",
          [](const PingResult& p) { return p.received; });
   counts("netprom_ping_run_packets_duplicate", "Duplicate echo replies this run, not counted as received.",
          [](const PingResult& p) { return p.duplicates; });
   counts("netprom_ping_run_packets_late", "Valid echo replies that came after their timeout this run.",
          [](const PingResult& p) { return p.late; });
-  counts("netprom_ping_icmp_errors", "ICMP errors (unreachable, time exceeded) received for this run's requests.",
+  counts("netprom_ping_icmp_errors", "Echo requests answered by an ICMP error (unreachable, time exceeded) this run.",
          [](const PingResult& p) { return p.errors; });
 
   w.family("netprom_ping_loss_ratio", "1 - received/sent this run; absent when nothing was sent.", MetricType::gauge);

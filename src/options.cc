@@ -285,6 +285,17 @@ void check_settings(const Settings& s) {
         "--deadline {} s is shorter than the requests need ((count - 1) * interval + timeout = {} s); "
         "raise --deadline or lower --count, --interval or --timeout",
         s.deadline, needed));
+  // --rate caps all destinations together: count * destinations requests take at least
+  // (count * destinations - 1) / rate seconds, plus the last one's timeout.
+  if (s.rate && *s.rate > 0) {
+    const double requests = static_cast<double>(s.count) * static_cast<double>(std::max<std::size_t>(s.targets.size(), 1));
+    const double paced = (requests - 1) / *s.rate + s.timeout;
+    if (paced > s.deadline)
+      throw OptionValueError(fmt::format(
+          "--deadline {} s is shorter than --rate {} allows for {} requests ((requests - 1) / rate + timeout = {} s); "
+          "raise --deadline or --rate, or lower --count",
+          s.deadline, *s.rate, requests, paced));
+  }
 }
 
 std::string closest_key(std::string_view key, std::span<const std::string> candidates) {

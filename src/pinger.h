@@ -38,8 +38,9 @@ struct PingOptions {
   std::optional<std::string> source;                    ///< source address literal
   std::optional<std::string> interface;                 ///< SO_BINDTODEVICE name
   std::optional<double> rate;                           ///< cap, echo requests per second
-  /// Called once every ICMP socket is open, before the first request: the place to give up
-  /// privileges (main drops all capabilities there). May throw; the run then fails.
+  /// Called once every ICMP socket is open, before name resolution starts and so before any
+  /// thread exists: the place to give up privileges (main drops all capabilities there, and
+  /// capset acts on the calling thread only). May throw; the run then fails.
   std::function<void()> on_sockets_open;
   /// Called from the event loop at most every kProgressPeriod with the requests finished
   /// (answered, timed out or failed) and the requests of the run; for a progress line.
@@ -54,15 +55,18 @@ struct PingResult {
   bool resolved = false;        ///< false: the name gave no address (no target_info, up 0)
   std::string address;          ///< the address pinged, numeric ("198.18.0.2", "fd00::2")
   Family family = Family::any;  ///< v4 or v6 once resolved
-  std::uint64_t sent = 0;       ///< requests that were answered or timed out (or failed to send)
+  std::uint64_t sent = 0;       ///< requests that left the host (answered or not); loss is over these
   std::uint64_t received = 0;   ///< distinct valid replies within the timeout
   std::uint64_t duplicates = 0; ///< extra copies of an already counted reply
   std::uint64_t late = 0;       ///< valid replies that came after their timeout
-  std::uint64_t errors = 0;     ///< ICMP errors (unreachable, time exceeded) for our requests
+  std::uint64_t errors = 0;     ///< requests answered by an ICMP error (unreachable, time exceeded)
   std::uint64_t corrupt = 0;    ///< replies with a bad checksum or payload that we ignored
-  /// Per request, in send order: the RTT in seconds, or a NaN when no valid reply came in time.
-  /// Size == sent.
+  /// Per request sent, in send order: the RTT in seconds (a whole number of nanoseconds), or a
+  /// NaN when no valid reply came in time. Size == sent.
   std::vector<double> rtt_seconds;
+  // (Last, so that positional initialisers of the fields above stay valid.)
+  std::uint64_t send_errors = 0;  ///< requests the kernel refused to send (EHOSTUNREACH, ...); not in sent
+  std::uint64_t unsent = 0;       ///< planned requests never tried: the deadline (or --rate) came first
 };
 
 /// Resolves every target concurrently, then pings them all at once from one event loop.
@@ -81,38 +85,26 @@ struct PingSeed {
 /// A seed from the kernel's random source (getrandom via std::random_device).
 PingSeed make_random_seed();
 
-/// Pings resolved addresses from one event loop over the injected sockets and clock.
-///
-/// Request r (0 <= r < destinations x count) goes to destination r % N as its (r / N)-th
-/// request, so request order is send order and the destination of a reply is index
-/// arithmetic on the 32-bit request index carried in the payload.
-class Pinger {
- public:
-  /// `v4` / `v6` may be null when no destination of that family is pinged; requests to a
-  /// family without a socket fail to send (EAFNOSUPPORT). Nothing is owned.
-  Pinger(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options, const PingSeed& seed);
-
-  /// Pings every address (nullopt entries: unresolved, resolved=false, sent 0) and returns
-  /// one PingResult per entry, in order. Returns by `deadline`; requests not answered then
-  /// are lost, requests not sent by then are not counted. Throws std::invalid_argument when
-  /// options are out of range (count < 1, size < kMinPayloadSize, more than 2^32 - 1
-  /// requests), std::system_error from a socket.
-  std::vector<PingResult> run(std::span<const std::optional<SocketAddress>> addresses, MonoTime deadline);
-
- private:
-  Clock& clock_;
-  IcmpSocket* v4_;
-  IcmpSocket* v6_;
-  PingOptions options_;
-  PingSeed seed_;
-};
+/// The event loop alone: pings resolved addresses over the injected sockets and clock
+/// (PingSchedule says when, PingLedger keeps the outcomes, match_message attributes what
+/// comes back). `v4` / `v6` may be null when no destination of that family is pinged; requests
+/// to a family without a socket fail to send (EAFNOSUPPORT). Nothing is owned. Returns one
+/// PingResult per entry of `addresses` (nullopt: unresolved, sent 0), by `deadline`: requests
+/// not answered then are lost, requests not sent by then are not counted. Throws
+/// std::invalid_argument when options are out of range (count < 1, size outside
+/// [kMinPayloadSize, kMaxPayloadSize], more than 2^32 - 1 requests), std::system_error from a
+/// socket.
+std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options,
+                                       const PingSeed& seed, std::span<const std::optional<SocketAddress>> addresses,
+                                       MonoTime deadline);
 
 /// Opens the ICMP socket for a family; open_icmp_socket in production.
 using SocketOpener = std::function<std::unique_ptr<IcmpSocket>(Family, const IcmpSocketOptions&)>;
 
-/// run_pings with its collaborators injected: resolves all targets with `resolver` (bounded
-/// by the deadline, counted from the call), opens sockets only for the families that
-/// resolved, and pings. Throws what `open_socket` and Pinger::run throw, except that a
+/// run_pings with its collaborators injected: opens the sockets of the families the targets
+/// may need, calls options.on_sockets_open (no thread exists yet), then starts `resolver` and
+/// pings: literals at once, each name as soon as it resolves, all bounded by the deadline
+/// (counted from the call), so a slow name costs no other destination a request. Throws what `open_socket` and ping_addresses throw, except that a
 /// family the kernel lacks (EAFNOSUPPORT) makes its destinations fail to send instead.
 std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options,
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,

@@ -85,19 +85,13 @@ std::optional<SocketAddress> first_address(const addrinfo* list) {
   return std::nullopt;
 }
 
-// One asynchronous lookup. glibc's helper thread reads `host` and `hints` and writes `cb`
-// until the request completes, so a Lookup must outlive its request.
-struct Lookup {
-  std::string host;
-  addrinfo hints{};
-  gaicb cb{};
-};
 
 // Lookups still running in a glibc thread when the deadline passed. gai_cancel cannot stop a
 // lookup that a thread has started (EAI_NOTCANCELED), and freeing it would let that thread
 // write into freed memory. They are parked here instead, reachable (so leak checkers stay
 // quiet) and never freed; process exit does not wait for glibc's helper threads. This is
 // the one piece of global state, bounded by the number of names that timed out per run.
+template <typename Lookup>
 void park_unfinished(std::unique_ptr<Lookup> lookup) {
   static std::mutex mutex;
   static auto* parked = new std::vector<std::unique_ptr<Lookup>>();
@@ -106,6 +100,15 @@ void park_unfinished(std::unique_ptr<Lookup> lookup) {
 }
 
 }  // namespace
+
+// One asynchronous lookup. glibc's helper thread reads `host` and `hints` and writes `cb`
+// until the request completes, so a Lookup must outlive its request.
+struct GetaddrinfoResolver::Lookup {
+  std::size_t request = 0;
+  std::string host;
+  addrinfo hints{};
+  gaicb cb{};
+};
 
 std::optional<SocketAddress> parse_address_literal(const std::string& text) {
   // Dotted-quad IPv4, by far the most common, without getaddrinfo()'s allocations: 10,000
@@ -128,59 +131,17 @@ std::optional<SocketAddress> parse_address_literal(const std::string& text) {
   return address;
 }
 
-std::vector<std::optional<SocketAddress>> GetaddrinfoResolver::resolve(
-    std::span<const ResolveRequest> requests, MonoTime deadline) {
-  std::vector<std::optional<SocketAddress>> results(requests.size());
-  std::vector<std::unique_ptr<Lookup>> lookups(requests.size());
-  std::vector<gaicb*> queued;
-  std::vector<std::size_t> queued_index;
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    const ResolveRequest& request = requests[i];
-    if (request.host.empty()) continue;
-    if (std::optional<SocketAddress> literal = parse_address_literal(request.host)) {
-      if (request.family == Family::any || family_of(*literal) == request.family) results[i] = literal;
-      continue;
-    }
-    auto lookup = std::make_unique<Lookup>();
-    lookup->host = request.host;
-    lookup->hints.ai_family = to_af(request.family);
-    lookup->hints.ai_socktype = SOCK_DGRAM;  // one answer per address instead of three
-    // No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on hosts or namespaces with only
-    // loopback addresses, which is exactly where the tests run.
-    lookup->cb.ar_name = lookup->host.c_str();
-    lookup->cb.ar_request = &lookup->hints;
-    queued.push_back(&lookup->cb);
-    queued_index.push_back(i);
-    lookups[i] = std::move(lookup);
-  }
-  if (queued.empty()) return results;
+namespace {
+// Polling completion: the first check after 1 ms (a cached or local answer), then less often,
+// up to every 50 ms for a slow name server.
+constexpr std::chrono::nanoseconds kFirstCheck = std::chrono::milliseconds(1);
+constexpr std::chrono::nanoseconds kMaxCheck = std::chrono::milliseconds(50);
+}  // namespace
 
-  // All names go to glibc at once; it runs them on a small pool of helper threads. When it
-  // cannot queue some (EAI_AGAIN, EAI_MEMORY) their zeroed gaicb reads as finished with no
-  // answer below, so those names are unresolved this run; the queued ones are waited for.
-  ::getaddrinfo_a(GAI_NOWAIT, queued.data(), static_cast<int>(queued.size()), nullptr);
+GetaddrinfoResolver::GetaddrinfoResolver() : backoff_(kFirstCheck) {}
 
-  // gai_suspend returns when any listed request completes; completed entries are replaced
-  // by null pointers (which it ignores) so it does not return at once again.
-  std::vector<const gaicb*> waiting(queued.begin(), queued.end());
-  std::size_t left = waiting.size();
-  while (left > 0) {
-    for (const gaicb*& cb : waiting) {
-      if (cb != nullptr && ::gai_error(const_cast<gaicb*>(cb)) != EAI_INPROGRESS) {
-        cb = nullptr;
-        --left;
-      }
-    }
-    if (left == 0) break;
-    const auto remaining = deadline - std::chrono::steady_clock::now();
-    if (remaining <= std::chrono::nanoseconds::zero()) break;
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(remaining).count();
-    timespec timeout{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-    ::gai_suspend(waiting.data(), static_cast<int>(waiting.size()), &timeout);
-  }
-
-  for (std::size_t q = 0; q < queued.size(); ++q) {
-    std::unique_ptr<Lookup>& lookup = lookups[queued_index[q]];
+GetaddrinfoResolver::~GetaddrinfoResolver() {
+  for (std::unique_ptr<Lookup>& lookup : running_) {
     int status = ::gai_error(&lookup->cb);
     if (status == EAI_INPROGRESS) {
       status = ::gai_cancel(&lookup->cb);
@@ -191,10 +152,62 @@ std::vector<std::optional<SocketAddress>> GetaddrinfoResolver::resolve(
       // EAI_CANCELED: removed from glibc's queue, never touched again. EAI_ALLDONE: it
       // finished in the meantime; its result is too late for this run but must be freed.
     }
-    if (status == 0) results[queued_index[q]] = first_address(lookup->cb.ar_result);
     if (lookup->cb.ar_result != nullptr) ::freeaddrinfo(lookup->cb.ar_result);
   }
-  return results;
 }
+
+void GetaddrinfoResolver::start(std::span<const ResolveRequest> requests, MonoTime now) {
+  std::vector<gaicb*> queued;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const ResolveRequest& request = requests[i];
+    if (request.host.empty()) {
+      ready_.push_back({i, std::nullopt});
+      continue;
+    }
+    if (std::optional<SocketAddress> literal = parse_address_literal(request.host)) {
+      if (request.family != Family::any && family_of(*literal) != request.family) literal.reset();
+      ready_.push_back({i, literal});
+      continue;
+    }
+    auto lookup = std::make_unique<Lookup>();
+    lookup->request = i;
+    lookup->host = request.host;
+    lookup->hints.ai_family = to_af(request.family);
+    lookup->hints.ai_socktype = SOCK_DGRAM;  // one answer per address instead of three
+    // No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on hosts or namespaces with only
+    // loopback addresses, which is exactly where the tests run.
+    lookup->cb.ar_name = lookup->host.c_str();
+    lookup->cb.ar_request = &lookup->hints;
+    queued.push_back(&lookup->cb);
+    running_.push_back(std::move(lookup));
+  }
+  // All names go to glibc at once; it runs them on a small pool of helper threads. When it
+  // cannot queue some (EAI_AGAIN, EAI_MEMORY) their zeroed gaicb reads as finished with no
+  // answer, so those names are unresolved this run.
+  if (!queued.empty()) ::getaddrinfo_a(GAI_NOWAIT, queued.data(), static_cast<int>(queued.size()), nullptr);
+  next_check_ = ready_.empty() ? now + backoff_ : now;
+  if (ready_.empty() && running_.empty()) next_check_.reset();
+}
+
+std::vector<Resolution> GetaddrinfoResolver::take_answers(MonoTime now) {
+  std::vector<Resolution> answers = std::move(ready_);
+  ready_.clear();
+  std::erase_if(running_, [&answers](const std::unique_ptr<Lookup>& lookup) {
+    const int status = ::gai_error(&lookup->cb);
+    if (status == EAI_INPROGRESS) return false;
+    answers.push_back({lookup->request, status == 0 ? first_address(lookup->cb.ar_result) : std::nullopt});
+    if (lookup->cb.ar_result != nullptr) ::freeaddrinfo(lookup->cb.ar_result);
+    return true;
+  });
+  if (running_.empty()) {
+    next_check_.reset();
+  } else {
+    backoff_ = std::min(backoff_ * 2, kMaxCheck);
+    next_check_ = now + backoff_;
+  }
+  return answers;
+}
+
+std::optional<MonoTime> GetaddrinfoResolver::next_check() const { return next_check_; }
 
 }  // namespace netprom

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,25 +45,50 @@ struct ResolveRequest {
   Family family = Family::any;
 };
 
-/// Names to addresses. Abstract so tests can script answers; the real one is
-/// GetaddrinfoResolver.
+/// The answer to request `request` of Resolver::start: an address, or nullopt when the name
+/// has no address of the wanted family or failed.
+struct Resolution {
+  std::size_t request = 0;
+  std::optional<SocketAddress> address;
+};
+
+/// Names to addresses, beside the pinging: start() hands every request over at once, and the
+/// event loop collects answers as they come in with take_answers(), waking by next_check().
+/// Abstract so tests can script answers on simulated time; the real one is GetaddrinfoResolver.
+/// Requests still unanswered when the resolver is destroyed are given up.
 class Resolver {
  public:
   virtual ~Resolver() = default;
-  /// Resolves every request concurrently and returns one entry per request, in order:
-  /// an address, or nullopt when the name has no address of the wanted family, failed, or
-  /// had not answered by `deadline`. Returns by `deadline` even if a name server never
-  /// answers. Per-name failures are data, not exceptions.
-  virtual std::vector<std::optional<SocketAddress>> resolve(std::span<const ResolveRequest> requests,
-                                                            MonoTime deadline) = 0;
+  /// Starts resolving every request (index = position in `requests`) at `now`; returns at
+  /// once. Literals are answered at once, without DNS. Call once.
+  virtual void start(std::span<const ResolveRequest> requests, MonoTime now) = 0;
+  /// Returns the answers that came in since the last call, without blocking. Per-name
+  /// failures are data (nullopt addresses), not exceptions.
+  virtual std::vector<Resolution> take_answers(MonoTime now) = 0;
+  /// When take_answers() should be called next; nullopt once every request is answered.
+  virtual std::optional<MonoTime> next_check() const = 0;
 };
 
-/// getaddrinfo_a(3) for names (glibc resolves them on its own helper threads), with
-/// gai_suspend(3) bounded by the deadline; literals are parsed directly and skip DNS.
+/// getaddrinfo_a(3) for names: glibc resolves them on its own helper threads (start only
+/// after every capability is dropped: those threads would inherit them). Completion is
+/// polled with gai_error(3) at next_check(), which backs off from 1 ms to 50 ms, so a name
+/// costs the loop a few wake-ups and never a thread or a signal of ours.
 class GetaddrinfoResolver final : public Resolver {
  public:
-  std::vector<std::optional<SocketAddress>> resolve(std::span<const ResolveRequest> requests,
-                                                    MonoTime deadline) override;
+  GetaddrinfoResolver();
+  ~GetaddrinfoResolver() override;
+  GetaddrinfoResolver(const GetaddrinfoResolver&) = delete;
+  GetaddrinfoResolver& operator=(const GetaddrinfoResolver&) = delete;
+  void start(std::span<const ResolveRequest> requests, MonoTime now) override;
+  std::vector<Resolution> take_answers(MonoTime now) override;
+  std::optional<MonoTime> next_check() const override;
+
+ private:
+  struct Lookup;
+  std::vector<Resolution> ready_;                  // literals and failures to queue
+  std::vector<std::unique_ptr<Lookup>> running_;   // names glibc is resolving
+  std::optional<MonoTime> next_check_;
+  std::chrono::nanoseconds backoff_;
 };
 
 }  // namespace netprom

@@ -15,8 +15,11 @@ struct RttSummary {
   double stddev = 0;  ///< population standard deviation, as ping's "mdev"
 };
 
-/// Summarises the samples that are not NaN (NaN marks a lost request).
-/// Returns nullopt when there are none: no RTT is ever reported as 0. Pure.
+/// Summarises the samples that are not NaN (NaN marks a lost request). Each sample is taken
+/// as a whole number of nanoseconds (what the pinger measures) and the statistics are exact
+/// over those integers, each turned into seconds by one division, so they print as the
+/// shortest exact decimal. Returns nullopt when there are none: no RTT is ever reported as 0.
+/// Pure.
 std::optional<RttSummary> summarize_rtts(std::span<const double> rtt_seconds);
 
 }  // namespace netprom

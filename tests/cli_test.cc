@@ -141,6 +141,24 @@ BOOST_AUTO_TEST_CASE(deadline_must_leave_room_for_the_requests) {
   BOOST_CHECK_NO_THROW(check_settings(s));
 }
 
+BOOST_AUTO_TEST_CASE(deadline_must_leave_room_for_the_rate) {
+  // --rate 0.1 with 5 requests needs (5 - 1) / 0.1 + 2 = 42 s: more than a 20 s deadline.
+  Settings s = merge_settings({}, parse({"--count", "5", "--rate", "0.1", "--deadline", "20", "198.18.0.2"}), std::nullopt);
+  try {
+    check_settings(s);
+    BOOST_FAIL("no error");
+  } catch (const OptionValueError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "--deadline 20 s is shorter than --rate 0.1 allows for 5 requests ((requests - 1) / rate + timeout "
+               "= 42 s); raise --deadline or --rate, or lower --count");
+  }
+  // Two destinations share the rate: 10 requests at 1 a second need 9 + 2 = 11 s.
+  s = merge_settings({}, parse({"--count", "5", "--rate", "1", "--deadline", "10", "a", "b"}), std::nullopt);
+  BOOST_CHECK_THROW(check_settings(s), OptionValueError);
+  s = merge_settings({}, parse({"--count", "5", "--rate", "1", "--deadline", "11", "a", "b"}), std::nullopt);
+  BOOST_CHECK_NO_THROW(check_settings(s));
+}
+
 BOOST_AUTO_TEST_CASE(help_lists_every_option_of_the_table) {
   std::string help = help_text();
   for (const OptionDef& def : option_table()) BOOST_TEST(help.find("--" + std::string(def.name)) != std::string::npos);

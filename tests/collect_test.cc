@@ -81,6 +81,23 @@ BOOST_AUTO_TEST_CASE(every_collector_works_exit_0_and_both_families_written) {
   BOOST_TEST(run.messages.empty());
 }
 
+BOOST_AUTO_TEST_CASE(requests_cut_by_the_deadline_are_said_once_and_cost_nothing) {
+  ScopedTempDir dir;
+  FakeRun run;
+  run.seams.ping = [](const std::vector<TargetSpec>& targets) {
+    std::vector<PingResult> results(targets.size(), replies(2));
+    results[0].unsent = 3;
+    return results;
+  };
+  Settings s = one_target();
+  s.targets.push_back({"b", "192.0.2.2", Family::any, {}, "test"});
+  BOOST_TEST(collect_and_publish(s, dir.file("n.prom"), run.seams) == exit_status::kOk);
+  BOOST_TEST(run.messages == std::vector<std::string>{"netprom: warning: deadline reached: 3 requests not sent"});
+  std::string text = read_file(dir.file("n.prom"));
+  BOOST_TEST(has_line(text, R"(netprom_ping_up{dest="a"} 1)"));
+  BOOST_TEST(has_line(text, R"(netprom_ping_loss_ratio{dest="a"} 0)"));
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_interface_collector_still_writes_the_file_with_success_0_and_exit_1) {
   ScopedTempDir dir;
   FakeRun run;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -45,6 +46,13 @@ class FakeClock final : public Clock {
     std::chrono::nanoseconds delta;
   };
   std::vector<Step> steps;  ///< wall-clock steps (settimeofday) at monotonic times
+  struct Stall {
+    MonoTime at;
+    std::chrono::nanoseconds length;
+  };
+  /// The process stops (SIGSTOP, swapped out) at `at` for `length`: a wait() that would end at
+  /// or after `at` ends `length` later, with everything that arrived meanwhile readable.
+  std::vector<Stall> stalls;
   std::vector<FakeIcmpSocket*> sockets;
   std::size_t waits = 0;
 
@@ -73,6 +81,9 @@ class FakeIcmpSocket final : public IcmpSocket {
       : clock_(clock), family_(family), kind_(kind), fd_(fd) {
     clock.sockets.push_back(this);
   }
+  ~FakeIcmpSocket() override { std::erase(clock_.sockets, this); }
+  FakeIcmpSocket(const FakeIcmpSocket&) = delete;
+  FakeIcmpSocket& operator=(const FakeIcmpSocket&) = delete;
 
   std::vector<Sent> sent;
   std::size_t send_calls = 0;      ///< send() calls
@@ -103,16 +114,13 @@ class FakeIcmpSocket final : public IcmpSocket {
   Family family() const override { return family_; }
   int fd() const override { return fd_; }
 
-  std::size_t send(std::span<const OutgoingPacket> packets, std::span<int> errors) override {
+  int send(const SocketAddress& destination, std::span<const std::byte> packet) override {
     ++send_calls;
-    for (std::size_t i = 0; i < packets.size(); ++i) {
-      Sent s{clock_.mono, *packets[i].destination,
-             std::vector<std::byte>(packets[i].bytes.begin(), packets[i].bytes.end())};
-      errors[i] = on_send ? on_send(s) : 0;
-      sent.push_back(std::move(s));
-      clock_.mono += send_cost;
-    }
-    return packets.size();
+    Sent s{clock_.mono, destination, std::vector<std::byte>(packet.begin(), packet.end())};
+    const int error = on_send ? on_send(s) : 0;
+    sent.push_back(std::move(s));
+    clock_.mono += send_cost;
+    return error;
   }
 
   std::size_t receive(std::span<Datagram> out) override {
@@ -162,6 +170,20 @@ inline bool FakeClock::wait(std::span<pollfd> fds, MonoTime until) {
       if (std::optional<MonoTime> t = s->next_arrival(); t && (!first || *t < *first)) first = t;
     }
   }
+  const MonoTime end = std::max(mono, first && *first <= until ? *first : until);
+  for (auto it = stalls.begin(); it != stalls.end(); ++it) {
+    if (it->at > end) continue;
+    mono = std::max(end, it->at + it->length);
+    stalls.erase(it);
+    bool ready = false;
+    for (pollfd& p : fds) {
+      for (FakeIcmpSocket* s : sockets) {
+        if (s->fd() == p.fd && s->next_arrival() && *s->next_arrival() <= mono) p.revents |= POLLIN;
+      }
+      ready = ready || p.revents != 0;
+    }
+    return ready;
+  }
   if (first && *first <= until) {
     if (*first > mono) mono = *first;
     for (pollfd& p : fds) {
@@ -178,33 +200,69 @@ inline bool FakeClock::wait(std::span<pollfd> fds, MonoTime until) {
   return false;
 }
 
-/// Canned answers per host; records what was asked. `delay` models a slow name server.
+/// Canned answers per host on simulated time; records what was asked. A host answers `delay`
+/// (or its own entry in `delays`) after start(); a host in `silent` never answers.
 class FakeResolver final : public Resolver {
  public:
-  explicit FakeResolver(FakeClock& clock) : clock_(clock) {}
   std::map<std::string, SocketAddress> answers;
+  std::map<std::string, std::chrono::nanoseconds> delays;
+  std::set<std::string> silent;
   std::vector<ResolveRequest> asked;
   std::chrono::nanoseconds delay{0};
 
-  std::vector<std::optional<SocketAddress>> resolve(std::span<const ResolveRequest> requests,
-                                                    MonoTime deadline) override {
-    clock_.mono = std::min(clock_.mono + delay, std::max(clock_.mono, deadline));
-    std::vector<std::optional<SocketAddress>> out;
-    for (const ResolveRequest& r : requests) {
+  void start(std::span<const ResolveRequest> requests, MonoTime now) override {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const ResolveRequest& r = requests[i];
       asked.push_back(r);
-      auto it = answers.find(r.host);
-      if (it != answers.end() && (r.family == Family::any || family_of(it->second) == r.family)) {
-        out.emplace_back(it->second);
-      } else {
-        out.emplace_back(std::nullopt);
+      if (silent.count(r.host) != 0) {  // still running at any deadline
+        pending_.emplace(MonoTime::max(), Resolution{i, std::nullopt});
+        continue;
       }
+      std::optional<SocketAddress> address = parse_address_literal(r.host);
+      std::chrono::nanoseconds wait{0};
+      if (!address) {
+        auto it = answers.find(r.host);
+        if (it != answers.end()) address = it->second;
+        auto d = delays.find(r.host);
+        wait = d != delays.end() ? d->second : delay;
+      }
+      if (address && r.family != Family::any && family_of(*address) != r.family) address.reset();
+      pending_.emplace(now + wait, Resolution{i, address});
+    }
+  }
+  std::vector<Resolution> take_answers(MonoTime now) override {
+    std::vector<Resolution> out;
+    while (!pending_.empty() && pending_.begin()->first <= now) {
+      out.push_back(pending_.begin()->second);
+      pending_.erase(pending_.begin());
     }
     return out;
   }
+  std::optional<MonoTime> next_check() const override {
+    if (pending_.empty()) return std::nullopt;
+    return pending_.begin()->first;
+  }
 
  private:
-  FakeClock& clock_;
+  std::multimap<MonoTime, Resolution> pending_;  // equal times keep request order
 };
+
+/// Runs `resolver` to completion or `deadline` on `clock`, sleeping between checks; one entry
+/// per request (nullopt: no address, or no answer by the deadline).
+inline std::vector<std::optional<SocketAddress>> resolve_all(Resolver& resolver, Clock& clock,
+                                                             std::span<const ResolveRequest> requests,
+                                                             MonoTime deadline) {
+  std::vector<std::optional<SocketAddress>> out(requests.size());
+  resolver.start(requests, clock.now().mono);
+  for (;;) {
+    for (const Resolution& r : resolver.take_answers(clock.now().mono)) out[r.request] = r.address;
+    const std::optional<MonoTime> next = resolver.next_check();
+    if (!next) break;
+    if (clock.now().mono >= deadline) break;
+    clock.wait({}, std::min(*next, deadline));
+  }
+  return out;
+}
 
 inline void put16(std::vector<std::byte>& b, std::size_t at, std::uint16_t v) {
   b[at] = static_cast<std::byte>(v >> 8);

@@ -35,6 +35,7 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
   std::vector<PingResult> ping(3);
   ping[0] = {true, "192.0.2.1", Family::v4, 4, 3, 2, 1, 0, 0, {0.001, NAN, 0.003, 0.002}};
   ping[1] = {true, "fd00::2", Family::v6, 2, 0, 0, 0, 1, 0, {NAN, NAN}};
+  ping[1].send_errors = 3;
   ping[2] = {};
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
@@ -55,6 +56,14 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
                                            R"(netprom_ping_run_packets_sent{dest="lost"} 2)",
                                            R"(netprom_ping_run_packets_sent{dest="nowhere.invalid"} 0)"}),
              boost::test_tools::per_element());
+  // Refused by the kernel: counted apart, not sent (issue 14 item 4).
+  BOOST_TEST(lines_starting(text, "netprom_ping_send_errors{") ==
+                 (std::vector<std::string>{"netprom_ping_send_errors" + l0 + " 0",
+                                           R"(netprom_ping_send_errors{dest="lost"} 3)",
+                                           R"(netprom_ping_send_errors{dest="nowhere.invalid"} 0)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(text.find("# HELP netprom_ping_send_errors Echo requests the kernel refused to send this run") !=
+             std::string::npos);
   BOOST_TEST(lines_starting(text, "netprom_ping_loss_ratio{") ==
                  (std::vector<std::string>{"netprom_ping_loss_ratio" + l0 + " 0.25",
                                            R"(netprom_ping_loss_ratio{dest="lost"} 1)"}),
@@ -160,7 +169,7 @@ BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
   std::set<std::string> names;
   for (const auto& h : help) names.insert(h.substr(7, h.find(' ', 7) - 7));
   BOOST_TEST(names.size() == help.size());
-  BOOST_TEST(help.size() == 33u);  // 12 ping, 16 interface counters + up, 4 about the run
+  BOOST_TEST(help.size() == 34u);  // 13 ping, 16 interface counters + up, 4 about the run
 }
 
 BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {

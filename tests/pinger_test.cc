@@ -49,8 +49,7 @@ struct PingerFixture {
   }
 
   std::vector<PingResult> run() {
-    Pinger pinger(clock, &v4, &v6, options, seed);
-    return pinger.run(addresses, start + options.deadline);
+    return ping_addresses(clock, &v4, &v6, options, seed, addresses, start + options.deadline);
   }
 
   // The reply as each socket kind would hand it over: raw IPv4 with an IP header; the
@@ -281,8 +280,7 @@ BOOST_AUTO_TEST_CASE(raw_ipv6_error_with_quoted_request_is_attributed) {
     raw6.deliver(s.at + 2ms, fake::address("fd00::fe"), fake::icmp6_error(1, 3, s.bytes, "fd00::1", "fd00::2", 1232));
     return 0;
   };
-  Pinger pinger(clock, &v4, &raw6, options, seed);
-  const auto results = pinger.run(addresses, start + options.deadline);
+  const auto results = ping_addresses(clock, &v4, &raw6, options, seed, addresses, start + options.deadline);
   BOOST_TEST(results[1].errors == 3u);
 }
 
@@ -355,11 +353,13 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_between_send_and_reply_leaves_the_rtt_exact
   }
 }
 
-BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_falls_back_to_the_read_time) {
+BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_is_told_apart_by_the_clock_offset) {
   // The kernel stamps the reply 5 ms after the send, the loop reads it 15 ms after it, and
-  // the wall clock steps in between: the wait in the socket reads negative (back) or over a
-  // second (forward), so the RTT is the monotonic time from the send to the read.
-  for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(1h)}) {
+  // the wall clock steps in between. The realtime - monotonic offset differs between the send
+  // and the read by the step; only the stamp in the send's frame lies between the send and
+  // the read, so the RTT is the true 5 ms, whatever the direction.
+  for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(-50ms),
+                                               std::chrono::nanoseconds(50ms), std::chrono::nanoseconds(1h)}) {
     PingerFixture f;
     f.options.count = 1;
     f.v4.on_send = [&f](const FakeIcmpSocket::Sent& s) {
@@ -370,21 +370,53 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_falls_back_to_the_rea
     const auto results = f.run();
     for (const std::size_t i : {std::size_t{0}, std::size_t{2}}) {  // the IPv4 destinations
       BOOST_TEST(results[i].received == 1u);
-      BOOST_TEST(results[i].rtt_seconds[0] == 0.015, boost::test_tools::tolerance(1e-9));
+      BOOST_TEST(results[i].rtt_seconds[0] == 0.005, boost::test_tools::tolerance(1e-9));
     }
   }
-  // Without a step the same reply reads its true 5 ms.
+  // A step smaller than the wait leaves both readings possible: the monotonic time from the
+  // send to the read, an upper bound, is the RTT.
   PingerFixture f;
   f.options.count = 1;
   f.v4.on_send = [&f](const FakeIcmpSocket::Sent& s) {
     f.v4.deliver(s.at + 15ms, s.to, f.reply_for(s), f.clock.wall_at(s.at + 5ms));
     return 0;
   };
+  f.clock.steps.push_back({f.start + 10ms, -8ms});
   const auto results = f.run();
-  BOOST_TEST(results[0].rtt_seconds[0] == 0.005, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(results[0].rtt_seconds[0] == 0.015, boost::test_tools::tolerance(1e-9));
 }
 
-BOOST_AUTO_TEST_CASE(send_error_counts_as_sent_and_lost) {
+BOOST_AUTO_TEST_CASE(a_stalled_netprom_takes_rtt_and_lateness_from_the_kernel_stamp) {
+  // netprom is stopped 100 ms into the run for 1.5 s or 10 s (SIGSTOP, swap): replies that
+  // arrived 200 ms after their request wait in the socket, with -W 1 (issue 14 item 3).
+  for (const std::chrono::nanoseconds stall : {std::chrono::nanoseconds(1500ms), std::chrono::nanoseconds(10s)}) {
+    PingerFixture f;
+    f.options.timeout = 1s;
+    f.answer_all(200ms);
+    f.clock.stalls.push_back({f.start + 100ms, stall});
+    const auto results = f.run();
+    for (const PingResult& r : results) {
+      BOOST_TEST(r.received == 3u);
+      BOOST_TEST(r.late == 0u);
+      for (const double rtt : r.rtt_seconds) BOOST_TEST(rtt == 0.200, boost::test_tools::tolerance(1e-9));
+    }
+    BOOST_TEST((f.clock.mono - f.start >= stall));  // the stall did happen
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_stall_does_not_turn_a_late_reply_into_an_answer) {
+  // The same stall, with replies 1.2 s after their request: late with -W 1, stall or not.
+  PingerFixture f;
+  f.options.timeout = 1s;
+  f.answer_all(1200ms);
+  f.clock.stalls.push_back({f.start + 100ms, 1500ms});
+  for (const PingResult& r : f.run()) {
+    BOOST_TEST(r.received == 0u);
+    BOOST_TEST(r.late >= 1u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(send_error_is_counted_apart_neither_sent_nor_lost) {
   answer_all(1ms);
   v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
     if (format_address(s.to) == "198.18.0.2") return EHOSTUNREACH;
@@ -392,9 +424,12 @@ BOOST_AUTO_TEST_CASE(send_error_counts_as_sent_and_lost) {
     return 0;
   };
   const auto results = run();
-  check_all_lost(results[0], 3);
+  BOOST_TEST(results[0].send_errors == 3u);
+  check_all_lost(results[0], 0);  // nothing left the host
   BOOST_TEST(results[0].errors == 0u);
+  BOOST_TEST(results[0].unsent == 0u);
   BOOST_TEST(results[2].received == 3u);
+  BOOST_TEST(results[2].send_errors == 0u);
   BOOST_TEST(results[1].received == 3u);
 }
 
@@ -402,7 +437,10 @@ BOOST_AUTO_TEST_CASE(deadline_ends_run_and_unsent_requests_are_not_counted) {
   options.count = 5;
   options.deadline = 1500ms;
   const auto results = run();  // nobody answers
-  for (const PingResult& r : results) check_all_lost(r, 2);  // sent at 0 s and 1 s
+  for (const PingResult& r : results) {
+    check_all_lost(r, 2);  // sent at 0 s and 1 s
+    BOOST_TEST(r.unsent == 3u);  // not sent, and not lost
+  }
   BOOST_TEST((clock.mono - start == 1500ms));
 }
 
@@ -428,6 +466,25 @@ BOOST_AUTO_TEST_CASE(rate_caps_requests_per_second) {
   BOOST_REQUIRE(v4.sent.size() == 10u);
   for (std::size_t i = 1; i < v4.sent.size(); ++i) BOOST_TEST((v4.sent[i].at - v4.sent[i - 1].at >= 195ms));
   for (const PingResult& r : results) BOOST_TEST(r.received == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(requests_the_rate_leaves_unsent_by_the_deadline_are_not_lost) {
+  options.count = 1;
+  options.rate = 5.0;
+  options.deadline = 1s;
+  addresses.clear();
+  for (int i = 0; i < 10; ++i) addresses.push_back(fake::address(fmt::format("198.18.0.{}", 10 + i)));
+  answer_all(1ms);
+  const auto results = run();
+  std::uint64_t sent = 0, unsent = 0;
+  for (const PingResult& r : results) {
+    sent += r.sent;
+    unsent += r.unsent;
+    BOOST_TEST(r.received == r.sent);  // every request that went was answered: no loss
+    BOOST_TEST(r.sent + r.unsent == 1u);
+  }
+  BOOST_TEST(sent == 5u);  // at 0, 0.2, 0.4, 0.6 and 0.8 s
+  BOOST_TEST(unsent == 5u);
 }
 
 BOOST_AUTO_TEST_CASE(starts_are_staggered_within_a_bound) {
@@ -535,9 +592,9 @@ BOOST_AUTO_TEST_CASE(sockets_are_read_only_when_poll_reports_them_readable) {
 
 BOOST_AUTO_TEST_CASE(family_without_socket_fails_its_sends) {
   answer_all(1ms);
-  Pinger pinger(clock, &v4, nullptr, options, seed);
-  const auto results = pinger.run(addresses, start + options.deadline);
-  check_all_lost(results[1], 3);
+  const auto results = ping_addresses(clock, &v4, nullptr, options, seed, addresses, start + options.deadline);
+  check_all_lost(results[1], 0);
+  BOOST_TEST(results[1].send_errors == 3u);
   BOOST_TEST(results[0].received == 3u);
 }
 
@@ -561,8 +618,8 @@ BOOST_AUTO_TEST_CASE(payload_below_minimum_is_rejected) {
   BOOST_TEST(run()[0].received == 3u);
 }
 
-BOOST_AUTO_TEST_CASE(run_pings_resolves_opens_only_needed_sockets_and_keeps_going) {
-  fake::FakeResolver resolver(clock);
+BOOST_AUTO_TEST_CASE(run_pings_opens_the_sockets_names_may_need_and_keeps_going) {
+  fake::FakeResolver resolver;
   resolver.answers["gw"] = fake::address("198.18.0.2");
   resolver.answers["both"] = fake::address("198.18.0.3");
   options.family = Family::v4;
@@ -570,7 +627,7 @@ BOOST_AUTO_TEST_CASE(run_pings_resolves_opens_only_needed_sockets_and_keeps_goin
   std::vector<Family> opened;
   const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     opened.push_back(family);
-    auto socket = std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::datagram, 10);
+    auto socket = std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::datagram, family == Family::v4 ? 10 : 12);
     socket->on_send = [s = socket.get()](const FakeIcmpSocket::Sent& sent) {
       s->deliver(sent.at + 1ms, sent.to, fake::echo_reply(sent.bytes, Family::v4));
       return 0;
@@ -587,12 +644,69 @@ BOOST_AUTO_TEST_CASE(run_pings_resolves_opens_only_needed_sockets_and_keeps_goin
   BOOST_TEST(!results[2].resolved);  // asked for IPv6, the name has only IPv4
   BOOST_TEST((resolver.asked[0].family == Family::v4));  // options.family for "any" targets
   BOOST_TEST((resolver.asked[2].family == Family::v6));  // the target's own family wins
-  BOOST_TEST(opened.size() == 1u);
+  // Sockets open before resolution starts, for every family a name may resolve to: "both"
+  // asked for IPv6.
+  BOOST_TEST(opened.size() == 2u);
+  // With only -4 names and IPv4 literals, only the IPv4 socket.
+  opened.clear();
+  const std::vector<PingTarget> v4_only{{"gw", "gw", Family::any}, {"lit", "198.18.0.9", Family::any}};
+  run_pings(v4_only, options, resolver, clock, opener, seed);
+  BOOST_REQUIRE(opened.size() == 1u);
   BOOST_TEST((opened[0] == Family::v4));
 }
 
+BOOST_AUTO_TEST_CASE(run_pings_drops_privileges_before_resolution_starts) {
+  fake::FakeResolver resolver;
+  resolver.answers["gw"] = fake::address("198.18.0.2");
+  std::size_t asked_when_dropped = 99;
+  options.on_sockets_open = [&] { asked_when_dropped = resolver.asked.size(); };
+  const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
+    return std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::raw, family == Family::v4 ? 13 : 14);
+  };
+  run_pings({{"gw", "gw", Family::any}}, options, resolver, clock, opener, seed);
+  BOOST_TEST(asked_when_dropped == 0u);
+  BOOST_TEST(resolver.asked.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(literals_start_at_once_and_each_name_when_it_resolves) {
+  // A name server that answers one name after 3 s and never the other: the literal still gets
+  // all 5 requests from the start, the slow name its 5 from 3 s on (issue 14 item 1).
+  fake::FakeResolver resolver;
+  resolver.answers["slow"] = fake::address("198.18.0.3");
+  resolver.delays["slow"] = 3s;
+  resolver.silent.insert("nosuch.invalid");
+  options.count = 5;
+  options.deadline = 12s;
+  std::vector<MonoTime> literal, name;  // send times (the sockets die with run_pings)
+  const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
+    auto socket = std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::raw, family == Family::v4 ? 15 : 16);
+    socket->on_send = [&, s = socket.get()](const FakeIcmpSocket::Sent& sent) {
+      (format_address(sent.to) == "198.18.0.2" ? literal : name).push_back(sent.at);
+      s->deliver(sent.at + 1ms, sent.to, reply_for(sent));
+      return 0;
+    };
+    return socket;
+  };
+  const std::vector<PingTarget> targets{
+      {"nosuch.invalid", "nosuch.invalid", Family::any}, {"lit", "198.18.0.2", Family::any}, {"slow", "slow", Family::any}};
+  const auto results = run_pings(targets, options, resolver, clock, opener, seed);
+  BOOST_TEST(!results[0].resolved);
+  BOOST_TEST(results[0].sent == 0u);
+  BOOST_TEST(results[0].unsent == 0u);  // never planned: unresolved, not cut
+  BOOST_TEST(results[1].sent == 5u);
+  BOOST_TEST(results[1].unsent == 0u);
+  BOOST_TEST(results[1].received == 5u);
+  BOOST_TEST(results[2].received == 5u);
+  BOOST_REQUIRE(literal.size() == 5u);
+  BOOST_REQUIRE(name.size() == 5u);
+  BOOST_TEST((literal[0] == start));
+  BOOST_TEST((name[0] == start + 3s));
+  // The name that never answers holds the run until the deadline, and no longer.
+  BOOST_TEST((clock.mono - start == 12s));
+}
+
 BOOST_AUTO_TEST_CASE(run_pings_counts_resolution_time_against_the_deadline) {
-  fake::FakeResolver resolver(clock);
+  fake::FakeResolver resolver;
   resolver.answers["gw"] = fake::address("198.18.0.2");
   resolver.delay = 1s;
   options.count = 5;
@@ -602,17 +716,19 @@ BOOST_AUTO_TEST_CASE(run_pings_counts_resolution_time_against_the_deadline) {
   };
   const auto results = run_pings({{"gw", "gw", Family::any}}, options, resolver, clock, opener, seed);
   BOOST_TEST(results[0].sent == 1u);  // only the request at 1.0 s fits before 1.5 s
+  BOOST_TEST(results[0].unsent == 4u);
   BOOST_TEST((clock.mono - start == 1500ms));
 }
 
 BOOST_AUTO_TEST_CASE(run_pings_treats_missing_ipv6_as_send_failures_and_passes_permission_errors) {
-  fake::FakeResolver resolver(clock);
+  fake::FakeResolver resolver;
   resolver.answers["a"] = fake::address("::1");
   const SocketOpener no_ipv6 = [](Family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     throw std::system_error(EAFNOSUPPORT, std::generic_category(), "cannot open ICMPv6 socket");
   };
   const auto results = run_pings({{"a", "a", Family::any}}, options, resolver, clock, no_ipv6, seed);
-  check_all_lost(results[0], 3);
+  check_all_lost(results[0], 0);
+  BOOST_TEST(results[0].send_errors == 3u);
   const SocketOpener denied = [](Family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     throw IcmpPermissionError("cannot open ICMPv6 socket: Permission denied (hint: ...)");
   };

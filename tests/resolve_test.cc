@@ -74,10 +74,11 @@ BOOST_AUTO_TEST_CASE(ipv6_literal_keeps_its_scope) {
 
 BOOST_AUTO_TEST_CASE(getaddrinfo_resolver_answers_literals_and_localhost_by_family) {
   GetaddrinfoResolver resolver;
+  SystemClock clock;
   const std::vector<ResolveRequest> requests{
       {"127.0.0.1", Family::any}, {"::1", Family::any},       {"::1", Family::v4},
       {"127.0.0.2", Family::v6},  {"localhost", Family::v4},  {"", Family::any}};
-  const auto answers = resolver.resolve(requests, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  const auto answers = fake::resolve_all(resolver, clock, requests, clock.now().mono + std::chrono::seconds(5));
   BOOST_REQUIRE(answers.size() == requests.size());
   BOOST_TEST(format_address(answers[0].value()) == "127.0.0.1");
   BOOST_TEST(format_address(answers[1].value()) == "::1");
@@ -88,29 +89,56 @@ BOOST_AUTO_TEST_CASE(getaddrinfo_resolver_answers_literals_and_localhost_by_fami
   BOOST_TEST(!answers[5]);
 }
 
-BOOST_AUTO_TEST_CASE(literals_resolve_even_when_the_deadline_has_passed) {
+BOOST_AUTO_TEST_CASE(literals_are_answered_at_the_first_check_without_waiting) {
   GetaddrinfoResolver resolver;
   const std::vector<ResolveRequest> requests{{"127.0.0.3", Family::any}, {"::1", Family::v6}};
-  const auto start = std::chrono::steady_clock::now();
-  const auto answers = resolver.resolve(requests, start - std::chrono::seconds(1));
-  BOOST_TEST(format_address(answers[0].value()) == "127.0.0.3");
-  BOOST_TEST(format_address(answers[1].value()) == "::1");
-  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(1)));
+  const MonoTime now = std::chrono::steady_clock::now();
+  resolver.start(requests, now);
+  BOOST_TEST((resolver.next_check() == now));
+  const auto answers = resolver.take_answers(now);
+  BOOST_REQUIRE(answers.size() == 2u);
+  BOOST_TEST(format_address(answers[0].address.value()) == "127.0.0.3");
+  BOOST_TEST(format_address(answers[1].address.value()) == "::1");
+  BOOST_TEST(!resolver.next_check());  // nothing left to wait for
 }
 
-BOOST_AUTO_TEST_CASE(fake_resolver_answers_by_family_and_records_requests) {
+BOOST_AUTO_TEST_CASE(fake_resolver_answers_by_family_at_scripted_times) {
   fake::FakeClock clock;
-  fake::FakeResolver resolver(clock);
+  fake::FakeResolver resolver;
   resolver.answers["gw"] = fake::address("198.18.0.1");
   resolver.delay = std::chrono::seconds(3);
-  const std::vector<ResolveRequest> requests{{"gw", Family::v4}, {"gw", Family::v6}, {"nx", Family::any}};
+  resolver.delays["fast"] = std::chrono::milliseconds(5);
+  resolver.answers["fast"] = fake::address("fd00::1");
+  resolver.silent.insert("never");
+  const std::vector<ResolveRequest> requests{
+      {"gw", Family::v4}, {"gw", Family::v6}, {"nx", Family::any}, {"fast", Family::any}, {"never", Family::any}};
   const MonoTime start = clock.mono;
-  const auto answers = resolver.resolve(requests, start + std::chrono::seconds(2));
-  BOOST_TEST(answers[0].has_value());
-  BOOST_TEST(!answers[1]);
-  BOOST_TEST(!answers[2]);
-  BOOST_TEST(resolver.asked.size() == 3u);
-  // A slow resolver still returns by the deadline.
+  resolver.start(requests, start);
+  BOOST_TEST((resolver.next_check() == start + std::chrono::milliseconds(5)));
+  const auto first = resolver.take_answers(start + std::chrono::milliseconds(5));
+  BOOST_REQUIRE(first.size() == 1u);
+  BOOST_TEST(first[0].request == 3u);
+  BOOST_TEST((resolver.next_check() == start + std::chrono::seconds(3)));
+  const auto second = resolver.take_answers(start + std::chrono::seconds(3));
+  BOOST_REQUIRE(second.size() == 3u);
+  BOOST_TEST(second[0].address.has_value());   // gw, IPv4
+  BOOST_TEST(!second[1].address.has_value());  // gw has no IPv6 address
+  BOOST_TEST(!second[2].address.has_value());  // nx
+  BOOST_TEST(resolver.asked.size() == 5u);
+  // "never" is still running: the caller's deadline ends the wait.
+  BOOST_TEST((resolver.next_check() == MonoTime::max()));
+  BOOST_TEST(resolver.take_answers(start + std::chrono::hours(1)).empty());
+}
+
+BOOST_AUTO_TEST_CASE(resolve_all_returns_by_the_deadline_when_a_name_never_answers) {
+  fake::FakeClock clock;
+  fake::FakeResolver resolver;
+  resolver.silent.insert("never");
+  const std::vector<ResolveRequest> requests{{"never", Family::any}, {"198.18.0.9", Family::any}};
+  const MonoTime start = clock.mono;
+  const auto answers = fake::resolve_all(resolver, clock, requests, start + std::chrono::seconds(2));
+  BOOST_TEST(!answers[0]);
+  BOOST_TEST(answers[1].has_value());
   BOOST_TEST((clock.mono - start == std::chrono::seconds(2)));
 }
 

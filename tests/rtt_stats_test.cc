@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include <fmt/format.h>
+
 using netprom::summarize_rtts;
 
 namespace {
@@ -55,6 +57,34 @@ BOOST_AUTO_TEST_CASE(close_samples_keep_their_small_stddev) {
   const auto stats = summarize_rtts(std::vector<double>{1000.000001, 1000.000002});
   BOOST_REQUIRE(stats);
   BOOST_TEST(stats->stddev == 0.5e-6, boost::test_tools::tolerance(1e-4));
+}
+
+BOOST_AUTO_TEST_CASE(averages_print_as_the_shortest_exact_decimal) {
+  // Summing doubles printed 0.0008391695499999999 and 3.501050000000001e-05 here.
+  const auto a = summarize_rtts(std::vector<double>{0.000839169, 0.00083917});
+  BOOST_REQUIRE(a);
+  BOOST_TEST(fmt::format("{}", a->avg) == "0.0008391695");
+  const auto b = summarize_rtts(std::vector<double>{3.5001e-05, 3.502e-05});
+  BOOST_REQUIRE(b);
+  BOOST_TEST(fmt::format("{}", b->avg) == "3.50105e-05");
+  BOOST_TEST(fmt::format("{}", b->min) == "3.5001e-05");
+  BOOST_TEST(fmt::format("{}", b->max) == "3.502e-05");
+  BOOST_TEST(fmt::format("{}", b->stddev) == "9.5e-09");  // half the 19 ns spread
+}
+
+BOOST_AUTO_TEST_CASE(stddev_is_the_population_form_exact_in_nanoseconds) {
+  // 1, 2, 3, 4 ms: population variance 1.25 ms^2 (ping's mdev), not 1.6667 (sample form).
+  const auto s = summarize_rtts(std::vector<double>{0.001, 0.002, 0.003, 0.004});
+  BOOST_REQUIRE(s);
+  BOOST_TEST(s->stddev == std::sqrt(1.25) / 1000, boost::test_tools::tolerance(1e-15));
+  BOOST_TEST(fmt::format("{}", s->avg) == "0.0025");
+  // Large RTTs and many samples stay exact: 100,000 samples of 30 s and 30 s + 1 ns.
+  std::vector<double> many;
+  for (int i = 0; i < 100000; ++i) many.push_back(i % 2 ? 30.000000001 : 30.0);
+  const auto m = summarize_rtts(many);
+  BOOST_REQUIRE(m);
+  BOOST_TEST(fmt::format("{}", m->avg) == "30.0000000005");
+  BOOST_TEST(fmt::format("{}", m->stddev) == "5e-10");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

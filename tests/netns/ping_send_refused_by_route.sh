@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The client's own routing table refuses some destinations, so sendto(2) itself fails:
 # "unreachable" routes give EHOSTUNREACH (IPv4) / ENETUNREACH (IPv6), "prohibit" routes
-# EACCES. Each such request counts as sent and lost for its destination only; the run goes
-# on and the reachable peer gets all of its replies. IPv4 and IPv6, raw and datagram sockets.
+# EACCES. Each such request is counted in send_errors for its destination only, not as sent
+# or lost (nothing left the host); the run goes on and the reachable peer gets all of its
+# replies. IPv4 and IPv6, raw and datagram sockets.
 set -eu
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -25,13 +26,15 @@ scenario() {
   local d
   for d in "$UNREACH4" "$PROHIBIT4" "$UNREACH6" "$PROHIBIT6"; do
     expect_metric "$out" netprom_ping_up "$d" 0
-    expect_metric "$out" netprom_ping_run_packets_sent "$d" 3
+    expect_metric "$out" netprom_ping_run_packets_sent "$d" 0
+    expect_metric "$out" netprom_ping_send_errors "$d" 3
     expect_metric "$out" netprom_ping_run_packets_received "$d" 0
-    expect_metric "$out" netprom_ping_loss_ratio "$d" 1
+    expect_metric "$out" netprom_ping_loss_ratio "$d" absent
   done
   for d in "$PEER4" "$PEER6"; do
     expect_metric "$out" netprom_ping_up "$d" 1
     expect_metric "$out" netprom_ping_run_packets_sent "$d" 3
+    expect_metric "$out" netprom_ping_send_errors "$d" 0
     expect_metric "$out" netprom_ping_run_packets_received "$d" 3
     expect_metric "$out" netprom_ping_loss_ratio "$d" 0
   done

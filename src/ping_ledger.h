@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// What happened to every echo request of a run: one state per request, changed in one place.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include "clock.h"
+#include "pinger.h"  // PingResult
+#include "resolve.h"  // SocketAddress
+
+namespace netprom {
+
+/// Where a request stands. Every request starts pending or send_failed; the rest are outcomes.
+enum class RequestState : std::uint8_t {
+  pending,      ///< sent, waiting for its reply
+  received,     ///< a valid reply came within the timeout (and before the deadline)
+  timed_out,    ///< no reply within the timeout (or by the deadline), so far
+  late,         ///< a valid reply came, after the timeout
+  error,        ///< an ICMP error (or a local error on the error queue) was reported for it
+  send_failed,  ///< sendto failed for this destination (EHOSTUNREACH, no socket, ...)
+};
+
+/// Something that happens to a request.
+enum class RequestEvent : std::uint8_t {
+  reply,    ///< a valid reply, with its round-trip time
+  error,    ///< an ICMP error quoting it
+  timeout,  ///< its timeout (or the deadline) passed
+};
+
+/// The round-trip time of a request sent at `sent` whose reply the kernel stamped
+/// `kernel_stamp` (realtime; nullopt when it gave none) and the loop read at `read`. Pure.
+std::chrono::nanoseconds round_trip_time(const Timestamp& sent, const std::optional<WallTime>& kernel_stamp,
+                                         const Timestamp& read);
+
+/// One destination being pinged.
+struct PingDestination {
+  SocketAddress address{};
+  std::uint32_t target = 0;  ///< index into the run's targets and results
+  std::uint8_t slot = 0;     ///< 0: the IPv4 socket, 1: the IPv6 socket
+  std::chrono::nanoseconds timeout{};
+};
+
+/// The requests of one run and their outcomes, and the per-destination results they add up
+/// to. Requests are numbered in send order from 0; the number travels in the payload.
+/// Every state change goes through transition(), so each request has one outcome.
+class PingLedger {
+ public:
+  /// `targets` results (all unresolved until add_destination), requests ending by `deadline`.
+  PingLedger(std::size_t targets, MonoTime deadline);
+
+  /// Registers a resolved destination for `destination.target` and returns its index.
+  std::uint32_t add_destination(const PingDestination& destination);
+  const PingDestination& destination(std::uint32_t d) const { return destinations_[d]; }
+  std::size_t destinations() const { return destinations_.size(); }
+
+  /// Records a request to destination `d` sent at `at` (error 0), or refused by the kernel
+  /// (an errno: counted in send_errors, not in sent); returns its number. Throws std::length_error past 2^32 - 1 requests.
+  std::uint32_t record_send(std::uint32_t d, const Timestamp& at, int error);
+  /// Applies `event` to request `r` (rtt: for a reply). Out-of-order events are data: a reply
+  /// to an answered request is a duplicate, a reply after an error or timeout is late unless
+  /// its kernel stamp shows it in time.
+  void transition(std::uint32_t r, RequestEvent event, std::chrono::nanoseconds rtt = {});
+  /// Counts a reply to request `r` that failed its checksum, payload or sequence check.
+  void count_corrupt(std::uint32_t r);
+
+  /// Times out every pending request whose timeout has passed at `now`.
+  void expire(MonoTime now);
+  /// Times out every pending request (the deadline came).
+  void expire_all();
+  /// When the oldest pending request times out; nullopt when none is pending.
+  std::optional<MonoTime> next_expiry() const;
+
+  std::uint32_t sent() const { return static_cast<std::uint32_t>(requests_.size()); }
+  std::uint32_t destination_of(std::uint32_t r) const { return requests_[r].destination; }
+  RequestState state(std::uint32_t r) const { return requests_[r].state; }
+  const Timestamp& sent_at(std::uint32_t r) const { return requests_[r].sent; }
+  /// No request below this number is pending.
+  std::uint32_t first_pending() const { return first_pending_; }
+  std::uint64_t pending() const { return pending_; }
+
+  /// The results, one per target, with PingResult::unsent set for destinations that were
+  /// planned `planned_per_destination` requests; the ledger is spent afterwards.
+  std::vector<PingResult> take_results(std::uint64_t planned_per_destination);
+
+ private:
+  struct Request {
+    Timestamp sent;
+    std::uint32_t destination;
+    std::uint32_t attempt;  // the destination's k-th request
+    RequestState state;
+  };
+  void leave_pending(std::uint32_t r);
+  PingResult& result_of(std::uint32_t r) { return results_[destinations_[requests_[r].destination].target]; }
+
+  MonoTime deadline_;
+  std::vector<PingDestination> destinations_;
+  std::vector<PingResult> results_;
+  std::vector<Request> requests_;
+  // Pending requests by expiry time; entries of requests already answered are skipped.
+  using Expiry = std::pair<MonoTime, std::uint32_t>;
+  std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiries_;
+  std::uint32_t first_pending_ = 0;
+  std::uint64_t pending_ = 0;
+};
+
+}  // namespace netprom

@@ -91,7 +91,7 @@ std::string render_history(const History& h) {
   for (const DestHistory& d : h.dests) {
     out += "dest \"";
     append_escaped_label_value(out, d.name);
-    fmt::format_to(std::back_inserter(out), "\" {} {} {} {} {}", d.sent, d.received, d.duplicates, d.count, d.sum);
+    fmt::format_to(std::back_inserter(out), "\" {} {} {} {} {} {}", d.sent, d.received, d.duplicates, d.send_errors, d.count, d.sum);
     for (std::uint64_t b : d.buckets) fmt::format_to(std::back_inserter(out), " {}", b);
     out += '\n';
   }
@@ -133,6 +133,7 @@ History parse_history(std::string_view text) {
       d.sent = parse_number<std::uint64_t>(next_word(line), line_no);
       d.received = parse_number<std::uint64_t>(next_word(line), line_no);
       d.duplicates = parse_number<std::uint64_t>(next_word(line), line_no);
+      d.send_errors = parse_number<std::uint64_t>(next_word(line), line_no);
       d.count = parse_number<std::uint64_t>(next_word(line), line_no);
       d.sum = parse_number<double>(next_word(line), line_no);
       bool too_many = false;  // stop at one past the bounds: a line of a million buckets costs nothing
@@ -176,6 +177,7 @@ History update_history(const History& previous, std::span<const TargetSpec> targ
       d.sent = it->second->sent;
       d.received = it->second->received;
       d.duplicates = it->second->duplicates;
+      d.send_errors = it->second->send_errors;
       if (same_bounds) {
         d.buckets = it->second->buckets;
         d.count = it->second->count;
@@ -186,6 +188,7 @@ History update_history(const History& previous, std::span<const TargetSpec> targ
     d.sent += r.sent;
     d.received += r.received;
     d.duplicates += r.duplicates;
+    d.send_errors += r.send_errors;
     for (double rtt : r.rtt_seconds) {
       if (std::isnan(rtt)) continue;
       // Prometheus buckets are "less than or equal": the first bound >= rtt.

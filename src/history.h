@@ -21,6 +21,7 @@ struct DestHistory {
   std::uint64_t sent = 0;
   std::uint64_t received = 0;
   std::uint64_t duplicates = 0;
+  std::uint64_t send_errors = 0;     ///< requests the kernel refused to send (not in `sent`)
   std::vector<std::uint64_t> buckets; ///< per bound, not cumulative; one more for +Inf
   std::uint64_t count = 0;            ///< RTT samples observed
   double sum = 0;                     ///< seconds

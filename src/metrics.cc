@@ -49,7 +49,7 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
          [](const PingResult& p) { return std::uint64_t{p.received > 0 ? 1u : 0u}; });
   counts("netprom_ping_run_packets_sent", "Echo requests that left the host this run (answered or not).",
          [](const PingResult& p) { return p.sent; });
-  counts("netprom_ping_send_errors",
+  counts("netprom_ping_run_send_errors",
          "Echo requests the kernel refused to send this run (no route, firewall); not in run_packets_sent.",
          [](const PingResult& p) { return p.send_errors; });
   counts("netprom_ping_run_packets_received", "Distinct valid echo replies received in time this run.",
@@ -111,6 +111,9 @@ void render_history_families(const RunReport& r, const History& h, ExpositionWri
       {"netprom_ping_packets_received_total", "Valid echo replies received in time, over all runs.",
        &DestHistory::received},
       {"netprom_ping_packets_duplicate_total", "Duplicate echo replies, over all runs.", &DestHistory::duplicates},
+      {"netprom_ping_send_errors_total",
+       "Echo requests the kernel refused to send (not in packets_sent_total), over all runs.",
+       &DestHistory::send_errors},
   };
   for (const Total& t : kTotals) {
     w.family(t.name, t.help, MetricType::counter);

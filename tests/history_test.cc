@@ -73,6 +73,19 @@ BOOST_AUTO_TEST_CASE(lost_requests_count_as_sent_not_observed) {
   BOOST_TEST(h.dests[0].count == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(refused_sends_are_totalled_apart_and_kept_across_runs) {
+  auto targets = targets_named({"a"});
+  History h;
+  for (int run = 0; run < 2; ++run) {
+    std::vector<PingResult> results{result({0.002})};
+    results[0].send_errors = 4;  // 4 refused by the kernel, 1 sent and answered
+    h = parse_history(render_history(update_history(h, targets, results, {0.001, 0.01})));
+  }
+  BOOST_TEST(h.dests[0].send_errors == 8u);
+  BOOST_TEST(h.dests[0].sent == 2u);
+  BOOST_TEST(h.dests[0].received == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(removed_destinations_are_dropped_and_new_ones_start_at_zero) {
   std::vector<double> bounds{0.01};
   std::vector<PingResult> two{result({0.001}), result({0.002})};
@@ -110,13 +123,13 @@ BOOST_AUTO_TEST_CASE(corrupt_or_foreign_state_is_refused_with_the_reason) {
   BOOST_TEST(state_error("") == "the file is cut short (no 'end' line)");
   BOOST_TEST(state_error("netprom-state 1\nbuckets 0.1\nend\n") == "line 1: not a 'netprom-state 2' state file");
   BOOST_TEST(state_error("netprom-state 2\nbuckets 0.1\nend\n") == "line 2: unexpected 'buckets'");
-  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 1 0 1 0.05 1 0\n") ==
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 1 0 0 1 0.05 1 0\n") ==
              "the file is cut short (no 'end' line)");
-  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 1 0 1 0.05 1\nend\n") ==
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 1 0 0 1 0.05 1\nend\n") ==
              "line 4: inconsistent totals for 'a'");
-  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 2 0 0 0 0 0\nend\n") ==
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" 1 2 0 0 0 0 0 0\nend\n") ==
              "line 4: inconsistent totals for 'a'");
-  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" x 1 0 1 0.05 1 0\nend\n") == "line 4: 'x' is not a number");
+  BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a\" x 1 0 0 1 0.05 1 0\nend\n") == "line 4: 'x' is not a number");
   BOOST_TEST(state_error(head + "buckets 0.2 0.1\nend\n") == "line 3: bucket bounds must be positive and increasing");
   BOOST_TEST(state_error(head + "buckets 0.1\nend\ngarbage\n") == "line 5: text after 'end'");
   BOOST_TEST(state_error(head + "buckets 0.1\ndest \"a 1\nend\n") == "line 4: unterminated name");
@@ -125,19 +138,19 @@ BOOST_AUTO_TEST_CASE(corrupt_or_foreign_state_is_refused_with_the_reason) {
 BOOST_AUTO_TEST_CASE(tampered_totals_are_refused) {
   const std::string head = "netprom-state 2\noutput \"/o.prom\"\nbuckets 0.1\n";
   // Buckets that do not add up to the count, either way.
-  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 3 0.05 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
-  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 2 0.05 2 1\nend\n") == "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 0 3 0.05 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 0 2 0.05 2 1\nend\n") == "line 4: inconsistent totals for 'a'");
   // More RTT samples than replies; more buckets than bounds; a sum no run of these could reach.
-  BOOST_TEST(state_error(head + "dest \"a\" 5 1 0 2 0.05 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
-  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 2 0.05 1 1 0\nend\n") == "line 4: inconsistent totals for 'a'");
-  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 2 7201 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 1 0 0 2 0.05 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 0 2 0.05 1 1 0\nend\n") == "line 4: inconsistent totals for 'a'");
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 0 2 7201 1 1\nend\n") == "line 4: inconsistent totals for 'a'");
   // Values past 2^53 (buckets that would wrap when summed, among them).
-  BOOST_TEST(state_error(head + "dest \"a\" 9007199254740993 5 0 2 0.05 1 1\nend\n") ==
+  BOOST_TEST(state_error(head + "dest \"a\" 9007199254740993 5 0 0 2 0.05 1 1\nend\n") ==
              "line 4: 9007199254740993 is past 2^53, no run counts that far");
-  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 0 0 18446744073709551615 1\nend\n") ==
+  BOOST_TEST(state_error(head + "dest \"a\" 5 5 0 0 0 0 18446744073709551615 1\nend\n") ==
              "line 4: 18446744073709551615 is past 2^53, no run counts that far");
   // 2^53 itself is still a count.
-  BOOST_TEST(state_error(head + "dest \"a\" 9007199254740992 0 0 0 0 0 0\nend\n") == "");
+  BOOST_TEST(state_error(head + "dest \"a\" 9007199254740992 0 0 0 0 0 0 0\nend\n") == "");
 }
 
 BOOST_AUTO_TEST_CASE(the_output_is_kept_and_read_back) {

@@ -57,12 +57,12 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
                                            R"(netprom_ping_run_packets_sent{dest="nowhere.invalid"} 0)"}),
              boost::test_tools::per_element());
   // Refused by the kernel: counted apart, not sent (issue 14 item 4).
-  BOOST_TEST(lines_starting(text, "netprom_ping_send_errors{") ==
-                 (std::vector<std::string>{"netprom_ping_send_errors" + l0 + " 0",
-                                           R"(netprom_ping_send_errors{dest="lost"} 3)",
-                                           R"(netprom_ping_send_errors{dest="nowhere.invalid"} 0)"}),
+  BOOST_TEST(lines_starting(text, "netprom_ping_run_send_errors{") ==
+                 (std::vector<std::string>{"netprom_ping_run_send_errors" + l0 + " 0",
+                                           R"(netprom_ping_run_send_errors{dest="lost"} 3)",
+                                           R"(netprom_ping_run_send_errors{dest="nowhere.invalid"} 0)"}),
              boost::test_tools::per_element());
-  BOOST_TEST(text.find("# HELP netprom_ping_send_errors Echo requests the kernel refused to send this run") !=
+  BOOST_TEST(text.find("# HELP netprom_ping_run_send_errors Echo requests the kernel refused to send this run") !=
              std::string::npos);
   BOOST_TEST(lines_starting(text, "netprom_ping_loss_ratio{") ==
                  (std::vector<std::string>{"netprom_ping_loss_ratio" + l0 + " 0.25",

@@ -23,6 +23,6 @@ head -c 200000 /dev/zero | tr '\0' 'x' >"$sf"
 limit=$(( 64 * 1024 + 64 * 25 + 16 + 2 * 2 + 70 * 25 ))
 check "is 200000 bytes, more than the $limit the configured destinations can need"
 # Tampered: counts past 2^53.
-printf 'netprom-state 2\noutput "%s"\nbuckets 0.1\ndest "lo" 99999999999999999 1 0 1 0.001 1 0\nend\n' "$scratch/n.prom" >"$sf"
+printf 'netprom-state 2\noutput "%s"\nbuckets 0.1\ndest "lo" 99999999999999999 1 0 0 1 0.001 1 0\nend\n' "$scratch/n.prom" >"$sf"
 check "is unusable: line 4: 99999999999999999 is past 2^53, no run counts that far"
 echo ok

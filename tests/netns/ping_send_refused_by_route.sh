@@ -27,14 +27,14 @@ scenario() {
   for d in "$UNREACH4" "$PROHIBIT4" "$UNREACH6" "$PROHIBIT6"; do
     expect_metric "$out" netprom_ping_up "$d" 0
     expect_metric "$out" netprom_ping_run_packets_sent "$d" 0
-    expect_metric "$out" netprom_ping_send_errors "$d" 3
+    expect_metric "$out" netprom_ping_run_send_errors "$d" 3
     expect_metric "$out" netprom_ping_run_packets_received "$d" 0
     expect_metric "$out" netprom_ping_loss_ratio "$d" absent
   done
   for d in "$PEER4" "$PEER6"; do
     expect_metric "$out" netprom_ping_up "$d" 1
     expect_metric "$out" netprom_ping_run_packets_sent "$d" 3
-    expect_metric "$out" netprom_ping_send_errors "$d" 0
+    expect_metric "$out" netprom_ping_run_send_errors "$d" 0
     expect_metric "$out" netprom_ping_run_packets_received "$d" 3
     expect_metric "$out" netprom_ping_loss_ratio "$d" 0
   done

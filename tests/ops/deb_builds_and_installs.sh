@@ -128,8 +128,8 @@ else
   fi
   out=$(cd / && timeout 60 promtool check config /usr/share/doc/netprom/examples/prometheus.yml 2>&1) ||
     { echo "FAIL: expected promtool check config to pass on the installed example, got:"; echo "$out"; fail=1; }
-  echo "$out" | grep -q 'SUCCESS: 1 rule files found' ||
-    { echo "FAIL: expected the installed example to load the installed rules, got:"; echo "$out"; fail=1; }
+  echo "$out" | grep -q 'SUCCESS: 2 rule files found' ||
+    { echo "FAIL: expected the installed example to load both installed rule files (per-host and fleet), got:"; echo "$out"; fail=1; }
   # One run as the service would do it, leaving state, output and lock.
   rc=0
   timeout 60 /usr/bin/netprom --config /dev/null --state-dir /var/lib/netprom -o "$textfile/netprom.prom" \

@@ -9,7 +9,7 @@
 set -eu
 build="g++ make pkg-config libfmt-dev libcxxopts-dev libboost-test-dev libmnl-dev libtomlplusplus-dev libre2-dev nlohmann-json3-dev libyaml-cpp-dev"
 test="$build build-essential iproute2 fping prometheus prometheus-node-exporter mandoc procps util-linux curl \
-      valgrind debhelper systemd libcap2-bin python3 strace lintian bsdextrautils acl"
+      valgrind debhelper systemd libcap2-bin python3 strace lintian bsdextrautils acl nftables"
 fuzz="$test clang libclang-rt-14-dev"
 case "${1:-build}" in
   build) want=$build ;;

@@ -2,6 +2,7 @@
 #include "icmp_socket.h"
 
 #include <fcntl.h>
+#include <linux/errqueue.h>
 #include <linux/icmp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -80,8 +81,8 @@ std::size_t slot_size(std::size_t payload_size) {
 
 class LinuxIcmpSocket final : public IcmpSocket {
  public:
-  LinuxIcmpSocket(UniqueFd fd, Family family, SocketKind kind, std::size_t payload_size)
-      : fd_(std::move(fd)), family_(family), kind_(kind), slot_(slot_size(payload_size)) {
+  LinuxIcmpSocket(UniqueFd fd, Family family, SocketKind kind, std::size_t payload_size, bool error_queue)
+      : fd_(std::move(fd)), family_(family), kind_(kind), error_queue_(error_queue), slot_(slot_size(payload_size)) {
     // Bound the receive buffers to about 1 MiB when packets are large.
     slots_ = std::clamp<std::size_t>((std::size_t{1} << 20) / slot_, 1, kMaxBatch);
     buffer_.resize(slots_ * slot_);
@@ -107,9 +108,9 @@ class LinuxIcmpSocket final : public IcmpSocket {
   std::size_t receive(std::span<Datagram> out) override {
     const std::size_t want = std::min(out.size(), slots_);
     std::size_t got = 0;
-    // Error-queue entries first (datagram sockets only; raw sockets get ICMP errors as
-    // ordinary packets). poll() reports POLLERR until the queue is drained.
-    while (kind_ == SocketKind::datagram && got < want) {
+    // Error-queue entries first (datagram sockets, and raw ones probing the path MTU; other raw
+    // sockets get ICMP errors as ordinary packets). poll() reports POLLERR until it is drained.
+    while (error_queue_ && got < want) {
       prepare(got, true);
       const ssize_t n = ::recvmsg(fd_.get(), &recv_msgs_[got].msg_hdr, MSG_ERRQUEUE | MSG_DONTWAIT);
       if (n < 0) {
@@ -171,6 +172,7 @@ class LinuxIcmpSocket final : public IcmpSocket {
     }
     datagram.from_error_queue = error_queue;
     datagram.kernel_time.reset();
+    datagram.reported_mtu.reset();
     // CMSG_* are the kernel ABI's own accessors; the payload is copied out with memcpy.
     for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
@@ -179,6 +181,12 @@ class LinuxIcmpSocket final : public IcmpSocket {
         std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
         datagram.kernel_time = WallTime(std::chrono::duration_cast<WallTime::duration>(
             std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+      } else if (((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+                  (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) &&
+                 c->cmsg_len >= CMSG_LEN(sizeof(sock_extended_err))) {
+        sock_extended_err e{};
+        std::memcpy(&e, CMSG_DATA(c), sizeof e);
+        if (e.ee_errno == EMSGSIZE) datagram.reported_mtu = e.ee_info;
       }
     }
   }
@@ -186,6 +194,7 @@ class LinuxIcmpSocket final : public IcmpSocket {
   UniqueFd fd_;
   Family family_;
   SocketKind kind_;
+  bool error_queue_;
   std::size_t slot_;
   std::size_t slots_ = 0;
   std::vector<std::byte> buffer_;
@@ -262,15 +271,16 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
   // event loop takes to get to a reply.
   set_int_option(s, SOL_SOCKET, SO_TIMESTAMPNS, 1, fmt::format("cannot enable timestamps on {} socket", name));
 
-  if (kind == SocketKind::datagram) {
+  if (kind == SocketKind::datagram || options.probe_path_mtu) {
     // Without IP_RECVERR a ping socket drops ICMP errors for unconnected sockets; with it,
-    // each error is queued with the request it concerns.
+    // each error is queued with the request it concerns (raw sockets: as well as delivered).
     if (v6) {
       set_int_option(s, IPPROTO_IPV6, IPV6_RECVERR, 1, "cannot enable IPV6_RECVERR on ICMPv6 socket");
     } else {
       set_int_option(s, IPPROTO_IP, IP_RECVERR, 1, "cannot enable IP_RECVERR on ICMP socket");
     }
-  } else if (v6) {
+  }
+  if (kind == SocketKind::raw && v6) {
     // A raw ICMPv6 socket sees every ICMPv6 message of the host: let through only replies
     // and the errors that can quote a request. The kernel computes and verifies ICMPv6
     // checksums on raw sockets itself (RFC 3542 section 3.1).
@@ -284,7 +294,7 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
     if (::setsockopt(s, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) != 0) {
       throw fmt::system_error(errno, "cannot set ICMP6_FILTER on raw ICMPv6 socket");
     }
-  } else {
+  } else if (kind == SocketKind::raw) {
     // ICMP_FILTER bits block types. Our own echo requests to local addresses would
     // otherwise come back to us too.
     icmp_filter filter{};
@@ -330,7 +340,17 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
   // when a path's MTU is smaller instead of failing with EMSGSIZE. Best effort.
   constexpr std::size_t kIpv4Header = 20;
   constexpr std::size_t kNeverFragmented = 552;
-  if (!v6 && kIpv4Header + 8 + options.payload_size <= kNeverFragmented) {
+  if (options.probe_path_mtu) {
+    // Path MTU probes test the path as it is now: don't fragment, and no EMSGSIZE from an MTU
+    // the kernel cached from earlier "too big" errors, only from the device's own MTU (which
+    // IPv4 reports on the error queue). A cached value may be up to 10 minutes old
+    // (net.ipv4.route.mtu_expires).
+    if (v6) {
+      set_int_option(s, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_PROBE, "cannot set IPV6_MTU_DISCOVER on ICMPv6 socket");
+    } else {
+      set_int_option(s, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, "cannot set IP_MTU_DISCOVER on ICMP socket");
+    }
+  } else if (!v6 && kIpv4Header + 8 + options.payload_size <= kNeverFragmented) {
     const int pmtudisc = IP_PMTUDISC_DO;
     ::setsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER, &pmtudisc, sizeof pmtudisc);
   }
@@ -342,7 +362,8 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
   size_buffer(s, SO_RCVBUFFORCE, SO_RCVBUF, bytes);
   size_buffer(s, SO_SNDBUFFORCE, SO_SNDBUF, std::min<std::size_t>(bytes, 64 << 20));
 
-  return std::make_unique<LinuxIcmpSocket>(std::move(fd), family, kind, options.payload_size);
+  return std::make_unique<LinuxIcmpSocket>(std::move(fd), family, kind, options.payload_size,
+                                           kind == SocketKind::datagram || options.probe_path_mtu);
 }
 
 }  // namespace netprom

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -40,6 +41,10 @@ struct Datagram {
   bool from_error_queue = false;
   /// The kernel's receive time (SO_TIMESTAMPNS), when the kernel supplied one.
   std::optional<WallTime> kernel_time;
+  /// For an error-queue entry of EMSGSIZE (an ICMP "fragmentation needed" / "packet too big",
+  /// or a local send larger than the MTU): the MTU the kernel reported (sock_extended_err's
+  /// ee_info). For a local error `bytes` is empty and `peer` is the destination.
+  std::optional<std::uint32_t> reported_mtu;
 };
 
 /// Datagram-level ICMP transport. Abstract so the pinger can be tested without a network.
@@ -75,6 +80,10 @@ struct IcmpSocketOptions {
   std::optional<std::string> interface;   ///< SO_BINDTODEVICE
   std::size_t payload_size = 56;          ///< echo payload bytes, for receive buffers
   std::size_t destinations = 1;           ///< how many replies may be in flight at once
+  /// Path MTU probes: don't fragment, whatever MTU the kernel has cached for the path
+  /// (IP_PMTUDISC_PROBE / IPV6_PMTUDISC_PROBE), and ICMP errors on the error queue for raw
+  /// sockets too (IP_RECVERR), where they carry the reported MTU.
+  bool probe_path_mtu = false;
 };
 
 /// Opens an ICMP socket of `family` (v4 or v6): a datagram socket first, a raw socket when

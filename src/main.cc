@@ -66,6 +66,7 @@ std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& s
   PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
                 s.ttl, s.tos, s.source, s.interface, s.rate, [&become] { drop_privileges(become); }, {}};
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
+  o.pmtu = s.pmtu;
   o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
   return run_pings(targets, o);
 }

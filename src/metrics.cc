@@ -88,6 +88,16 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
     for (std::size_t i = 0; i < r.ping.size(); ++i)
       if (rtt[i]) w.sample(f.name, labels[i], (*rtt[i]).*f.field);
   }
+  // Only with --pmtu, which sets a value for some destination or none: the family appears when
+  // one was found.
+  if (std::any_of(r.ping.begin(), r.ping.end(), [](const PingResult& p) { return p.path_mtu.has_value(); })) {
+    w.family("netprom_ping_path_mtu_bytes",
+             "Largest IP packet, header included, that reached the destination with don't-fragment set and "
+             "came back this run (--pmtu); absent when none was found.",
+             MetricType::gauge);
+    for (std::size_t i = 0; i < r.ping.size(); ++i)
+      if (r.ping[i].path_mtu) w.sample("netprom_ping_path_mtu_bytes", labels[i], static_cast<std::uint64_t>(*r.ping[i].path_mtu));
+  }
   w.family("netprom_ping_target_info", "The address pinged for a destination this run (value 1).", MetricType::gauge);
   LabelSet extra;
   for (std::size_t i = 0; i < r.ping.size(); ++i) {

@@ -18,6 +18,7 @@
 #include "ping_ledger.h"
 #include "ping_matcher.h"
 #include "ping_schedule.h"
+#include "pmtu_prober.h"
 
 namespace netprom {
 
@@ -88,6 +89,16 @@ class PingLoop {
       schedule_.add(added[i], at + step * static_cast<std::int64_t>(i), static_cast<std::uint32_t>(count),
                     options_.interval);
     }
+  }
+
+  // The address of every target that got at least one valid reply (nullopt for the others).
+  std::vector<std::optional<SocketAddress>> answered(std::span<const PingResult> results) const {
+    std::vector<std::optional<SocketAddress>> out(results.size());
+    for (std::uint32_t d = 0; d < ledger_.destinations(); ++d) {
+      const PingDestination& destination = ledger_.destination(d);
+      if (results[destination.target].received > 0) out[destination.target] = destination.address;
+    }
+    return out;
   }
 
   // Names still being resolved (nullptr: none): each one is planned as soon as it resolves.
@@ -296,12 +307,22 @@ std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const 
       throw std::invalid_argument(fmt::format("source address '{}' is not an IP address", *options.source));
     }
   }
+  // The path MTU probes get sockets of their own (don't fragment, sized for the largest
+  // probe), opened here too: privileges go right after.
   std::array<std::unique_ptr<IcmpSocket>, 2> sockets;
+  std::array<std::unique_ptr<IcmpSocket>, 2> pmtu_sockets;
   for (std::size_t slot = 0; slot < 2; ++slot) {
     if (per_family[slot] == 0) continue;
     socket_options.destinations = per_family[slot];
+    const Family family = slot == 0 ? Family::v4 : Family::v6;
     try {
-      sockets[slot] = open_socket(slot == 0 ? Family::v4 : Family::v6, socket_options);
+      sockets[slot] = open_socket(family, socket_options);
+      if (options.pmtu) {
+        IcmpSocketOptions probe_options = socket_options;
+        probe_options.probe_path_mtu = true;
+        probe_options.payload_size = kMaxPayloadSize;
+        pmtu_sockets[slot] = open_socket(family, probe_options);
+      }
     } catch (const std::system_error& e) {
       if (e.code() != std::errc::address_family_not_supported) throw;
     }
@@ -315,7 +336,16 @@ std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const 
   resolver.start(requests, now);
   loop.start(resolver.take_answers(now), now);  // literals start at once
   loop.resolve_with(&resolver);
-  return loop.run();
+  std::vector<PingResult> results = loop.run();
+  if (options.pmtu) {
+    // A phase of its own after the echo requests, within the rest of the deadline: probes are
+    // never counted as requests, and a destination that did not answer costs no probes.
+    const std::vector<std::optional<int>> mtus =
+        probe_path_mtus(clock, pmtu_sockets[0].get(), pmtu_sockets[1].get(), seed, loop.answered(results),
+                        PathMtuOptions{options.timeout, 2}, deadline);
+    for (std::size_t i = 0; i < results.size(); ++i) results[i].path_mtu = mtus[i];
+  }
+  return results;
 }
 
 std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options) {

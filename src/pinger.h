@@ -45,6 +45,9 @@ struct PingOptions {
   /// Called from the event loop at most every kProgressPeriod with the requests finished
   /// (answered, timed out or failed) and the requests of the run; for a progress line.
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
+  /// --pmtu: after the echo requests, search the path MTU of every destination that answered,
+  /// within what is left of the deadline (pmtu_prober.h), on sockets of its own.
+  bool pmtu = false;
 };
 
 /// How often PingOptions::on_progress is called at most.
@@ -67,6 +70,9 @@ struct PingResult {
   // (Last, so that positional initialisers of the fields above stay valid.)
   std::uint64_t send_errors = 0;  ///< requests the kernel refused to send (EHOSTUNREACH, ...); not in sent
   std::uint64_t unsent = 0;       ///< planned requests never tried: the deadline (or --rate) came first
+  /// --pmtu: the largest IP packet (header included) that reached the destination with
+  /// don't-fragment set and came back; nullopt when not searched or not found by the deadline.
+  std::optional<int> path_mtu{};
 };
 
 /// Resolves every target concurrently, then pings them all at once from one event loop.

@@ -45,6 +45,7 @@ std::string render_plan(const Settings& s, std::string_view config_path, std::st
     if (s.tos) fmt::format_to(it, ", tos {}", *s.tos);
     if (s.source) fmt::format_to(it, ", from {}", *s.source);
     if (s.interface) fmt::format_to(it, ", via {}", *s.interface);
+    if (s.pmtu) out += ", path MTU discovery";
     out += '\n';
     if (s.targets.empty()) out += "  no destinations: the default gateways will be pinged\n";
     for (const TargetSpec& t : s.targets) {

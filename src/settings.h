@@ -38,6 +38,7 @@ struct Settings {
   std::optional<std::string> source;
   std::optional<std::string> interface;
   std::optional<double> rate;
+  bool pmtu = false;                        ///< --pmtu: search the path MTU after the echo requests
   std::optional<std::string> state_dir;
   std::vector<double> buckets;              ///< empty: default layout
   bool no_ping = false;

@@ -226,4 +226,30 @@ BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
   BOOST_TEST(text.find("netprom_collector_success{collector=\"ping\"," + c + "} 1\n") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(path_mtu_is_a_gauge_of_bytes_only_where_one_was_found) {
+  std::vector<TargetSpec> targets{{"v4", "198.18.1.2", Family::any, {}, ""},
+                                  {"v6", "fd00:1::2", Family::any, {}, ""},
+                                  {"dark", "198.18.9.9", Family::any, {}, ""}};
+  std::vector<PingResult> ping(3);
+  ping[0] = {true, "198.18.1.2", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}};
+  ping[0].path_mtu = 1400;
+  ping[1] = {true, "fd00:1::2", Family::v6, 1, 1, 0, 0, 0, 0, {0.001}};
+  ping[1].path_mtu = 1400;
+  ping[2] = {true, "198.18.9.9", Family::v4, 1, 0, 0, 0, 0, 0, {NAN}};
+  RunReport r;
+  r.ping_enabled = r.ping_ok = true;
+  r.targets = targets;
+  r.ping = ping;
+  r.version = "1.0";
+  const std::string text = render_metrics(r);
+  BOOST_TEST(text.find("# TYPE netprom_ping_path_mtu_bytes gauge\n") != std::string::npos);
+  BOOST_TEST(lines_starting(text, "netprom_ping_path_mtu_bytes{") ==
+                 (std::vector<std::string>{R"(netprom_ping_path_mtu_bytes{dest="v4"} 1400)",
+                                           R"(netprom_ping_path_mtu_bytes{dest="v6"} 1400)"}),
+             boost::test_tools::per_element());
+  // Without --pmtu (no value anywhere) the family is not there at all.
+  for (PingResult& p : ping) p.path_mtu.reset();
+  BOOST_TEST(render_metrics(r).find("path_mtu") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -260,3 +260,88 @@ for_each_path() {
   echo "== datagram sockets (uid 65534, ping_group_range open)"
   "$1"
 }
+
+# netns_mtu_router_setup: client $NS_C -- router $NS_MTU_R -- peer $NS_P, the router forwarding,
+# the router-peer link 1400 bytes (both ends), the client's link 1500. The peer's kernel answers
+# echo requests itself (no responder). Addresses: client 198.18.0.1/24 fd00::1/64, router
+# 198.18.0.254 fd00::fe (client side) and 198.18.1.1 fd00:1::1 (peer side), peer $MTU_PEER4
+# $MTU_PEER6. Cleans up with the rest on exit.
+NS_MTU_R=rspr$$
+MTU_PEER4=198.18.1.2
+MTU_PEER6=fd00:1::2
+netns_mtu_router_cleanup() {
+  local pid
+  if ip netns pids "$NS_MTU_R" >/dev/null 2>&1; then
+    for pid in $(ip netns pids "$NS_MTU_R" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$NS_MTU_R" 2>/dev/null || true
+  fi
+  rsp_cleanup
+}
+netns_mtu_router_setup() {
+  trap netns_mtu_router_cleanup EXIT
+  trap 'exit 130' INT TERM
+  RSP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rsp.$$.XXXXXX")
+  chmod 0755 "$RSP_TMP"
+  local ns
+  for ns in "$NS_C" "$NS_MTU_R" "$NS_P"; do
+    ip netns add "$ns" || fail "cannot create namespace $ns"
+    ip -n "$ns" link set lo up
+    # No duplicate address detection on the links made next: a tentative link-local address
+    # would hold up the router's neighbour discovery for a second or more.
+    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 ||
+      fail "cannot switch off DAD in $ns"
+  done
+  ip link add "$VETH_C" netns "$NS_C" type veth peer name "rspra$$" netns "$NS_MTU_R" ||
+    fail "cannot create veth pair $VETH_C/rspra$$"
+  ip link add "rsprb$$" netns "$NS_MTU_R" mtu 1400 type veth peer name "$VETH_P" netns "$NS_P" mtu 1400 ||
+    fail "cannot create veth pair rsprb$$/$VETH_P"
+  ip -n "$NS_C" addr add "$CLIENT4/24" dev "$VETH_C"
+  ip -n "$NS_C" addr add "$CLIENT6/64" dev "$VETH_C" nodad
+  ip -n "$NS_MTU_R" addr add 198.18.0.254/24 dev "rspra$$"
+  ip -n "$NS_MTU_R" addr add fd00::fe/64 dev "rspra$$" nodad
+  ip -n "$NS_MTU_R" addr add 198.18.1.1/24 dev "rsprb$$"
+  ip -n "$NS_MTU_R" addr add fd00:1::1/64 dev "rsprb$$" nodad
+  ip -n "$NS_P" addr add "$MTU_PEER4/24" dev "$VETH_P"
+  ip -n "$NS_P" addr add "$MTU_PEER6/64" dev "$VETH_P" nodad
+  ip -n "$NS_C" link set "$VETH_C" up
+  ip -n "$NS_MTU_R" link set "rspra$$" up
+  ip -n "$NS_MTU_R" link set "rsprb$$" up
+  ip -n "$NS_P" link set "$VETH_P" up
+  ip -n "$NS_C" route add default via 198.18.0.254 || fail "cannot route the client through the router"
+  ip -n "$NS_C" -6 route add default via fd00::fe || fail "cannot route the client through the router (IPv6)"
+  ip -n "$NS_P" route add default via 198.18.1.1 || fail "cannot route the peer through the router"
+  ip -n "$NS_P" -6 route add default via fd00:1::1 || fail "cannot route the peer through the router (IPv6)"
+  ip netns exec "$NS_MTU_R" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 ||
+    fail "cannot switch on forwarding in $NS_MTU_R"
+  local i
+  for i in $(seq 50); do
+    if ip -n "$NS_C" -o link show "$VETH_C" | grep -q 'state UP' &&
+       ip -n "$NS_P" -o link show "$VETH_P" | grep -q 'state UP' &&
+       [ "$(ip -n "$NS_MTU_R" -o link show up | grep -c 'state UP')" -eq 2 ]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "the router's links did not come up"
+}
+
+# netns_mtu_router_black_hole: the router drops the "fragmentation needed" / "packet too big"
+# errors it would send (nft, counted), so only probing can find the path MTU.
+netns_mtu_router_black_hole() {
+  need_tools nft
+  ip netns exec "$NS_MTU_R" nft -f - <<'NFT' || fail "cannot add the black-hole rules in $NS_MTU_R"
+table inet blackhole {
+  chain out {
+    type filter hook output priority 0;
+    icmp type destination-unreachable icmp code 4 counter drop
+    icmpv6 type packet-too-big counter drop
+  }
+}
+NFT
+}
+
+# netns_mtu_router_dropped: how many "too big" errors the black-hole rules dropped (both families).
+netns_mtu_router_dropped() {
+  ip netns exec "$NS_MTU_R" nft list chain inet blackhole out |
+    awk '/counter packets/ { for (i = 1; i <= NF; i++) if ($i == "packets") n += $(i + 1) } END { print n + 0 }'
+}

@@ -35,9 +35,9 @@ std::vector<Spelling> all_spellings() {
 cxxopts::Options make_options() {
   cxxopts::Options options("netprom",
                            "Ping destinations, read interface counters, write one Prometheus text file.\n"
-                           "DEST is HOST or NAME=HOST (NAME becomes the dest label). With no DEST, no\n"
-                           "--targets-file and no [[target]] in the config, the default gateways are\n"
-                           "pinged.\n");
+                           "DEST is HOST or NAME=HOST (NAME becomes the dest label). With no DEST,\n"
+                           "--targets-file, --file-sd, --mesh or [[target]] in the config, the default\n"
+                           "gateways are pinged.\n");
   options.custom_help("[OPTIONS]").positional_help("[DEST ...]");
   options.set_width(80);
   auto add = options.add_options();
@@ -164,7 +164,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       try {
         if (def.kind == ValueKind::flag)
           cl.assignments.emplace_back(&def, true);
-        else if (def.kind == ValueKind::label)  // repeatable: every occurrence, in order
+        else if (def.kind == ValueKind::label || def.kind == ValueKind::paths)  // repeatable, in order
           for (const cxxopts::KeyValue& kv : result.arguments()) {
             if (kv.key() == name) cl.assignments.emplace_back(&def, parse_option_text(def, kv.value()));
           }

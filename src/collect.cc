@@ -121,6 +121,7 @@ int collect_and_publish(Settings s, const std::string& output, const RunSeams& s
   RunReport report;
   report.version = NETPROM_VERSION;
   report.constant_labels = s.labels;
+  report.mesh = s.mesh_coverage;
   std::vector<PingResult> results;
   if ((report.ping_enabled = !s.no_ping)) {
     try {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "config.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <toml++/toml.h>
@@ -215,6 +216,17 @@ ConfigFile parse_config(std::string_view text, std::string_view path) {
     }
     const OptionDef* def = find_option(key);
     if (!def) throw ConfigError(fmt::format("{}: {}", where(path, k.source()), unknown_key_message(key, known, "")));
+    if (def->kind == ValueKind::paths) {  // file_sd = ["a.yml", "b.json"]: one assignment each
+      const toml::array* arr = v.as_array();
+      if (!arr) fail(path, v, fmt::format("{} must be an array of file names, e.g. [\"targets.yml\"]", key));
+      for (const toml::node& item : *arr) {
+        auto file = item.value_exact<std::string>();
+        if (!file || file->empty()) fail(path, item, fmt::format("{} must hold file names (strings)", key));
+        config.assignments.emplace_back(def, std::move(*file));
+      }
+      config.origins[config_key(*def)] = where(path, v.source());
+      continue;
+    }
     OptionValue value = to_value(*def, v, path);
     try {
       check_option_value(*def, value);
@@ -239,11 +251,19 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
                         std::optional<std::vector<TargetSpec>> file_targets) {
   Settings s;
   for (const auto& [def, value] : config.assignments) def->apply(s, value);
-  // A relative targets_file in a config file is beside the config file, wherever netprom runs.
-  if (s.targets_file && *s.targets_file != "-" && !s.targets_file->starts_with('/')) {
+  // A relative file named in a config file is beside the config file, wherever netprom runs.
+  auto beside_config = [&config](std::string& file) {
     auto slash = config.path.rfind('/');
-    if (slash != std::string::npos) s.targets_file = config.path.substr(0, slash + 1) + *s.targets_file;
-  }
+    if (file != "-" && !file.starts_with('/') && slash != std::string::npos)
+      file = config.path.substr(0, slash + 1) + file;
+  };
+  if (s.targets_file) beside_config(*s.targets_file);
+  if (s.mesh) beside_config(*s.mesh);
+  for (std::string& file : s.file_sd) beside_config(file);
+  // --file-sd on the command line replaces the config's list, as any setting does.
+  if (std::any_of(cl.assignments.begin(), cl.assignments.end(),
+                  [](const auto& a) { return a.first->name == "file-sd"; }))
+    s.file_sd.clear();
   for (const auto& [def, value] : cl.assignments) def->apply(s, value);
 
   if (!cl.dests.empty() || file_targets) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include "privileges.h"
 #include "progress.h"
 #include "routes.h"
+#include "target_sources.h"
 #include "targets.h"
 #include "textfile.h"
 
@@ -93,10 +95,13 @@ int run(int argc, char** argv, bool stdout_closed) {
       throw ConfigError(fmt::format("{}: {}", origin, e.what()));
     }
   }
+  std::array<char, 256> host_name{};  // --self's default; cut names stay terminated
+  ::gethostname(host_name.data(), host_name.size() - 1);
+  std::optional<Mesh> mesh = add_target_sources(s, read_text, host_name.data());
   check_merged_settings(s, config, cl);
   check_destinations(s.targets, s.family, [](const std::string& n) { return ::if_nametoindex(n.c_str()) != 0; });
   std::string output = choose_output(s, ::stat(kTextfileDir.data(), &st) == 0 && S_ISDIR(st.st_mode));
-  if (cl.check) return fmt::print("{}", render_plan(s, config_path, output)), 0;
+  if (cl.check) return fmt::print("{}{}", render_plan(s, config_path, output), mesh ? render_mesh_plan(*mesh) : ""), 0;
 
   // Root testing by hand works as the owner of the directory it writes (the service user), so
   // that the timer's runs can replace whatever it leaves. Without pinging there is no socket to
@@ -108,7 +113,9 @@ int run(int argc, char** argv, bool stdout_closed) {
   if (s.no_ping) drop_privileges(become);
   RunSeams seams;
   seams.ping = [&s, &become](const std::vector<TargetSpec>& targets) { return ping(s, targets, become); };
-  seams.default_targets = [] { return gateway_targets(read_default_gateways()); };
+  seams.default_targets = [&s] {
+    return uses_default_gateways(s) ? gateway_targets(read_default_gateways()) : std::vector<TargetSpec>{};
+  };
   seams.links = [] { return read_link_stats(); };
   seams.unix_time = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -47,6 +47,8 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   };
   counts("netprom_ping_up", "1 if at least one valid echo reply came back this run, else 0.",
          [](const PingResult& p) { return std::uint64_t{p.received > 0 ? 1u : 0u}; });
+  counts("netprom_ping_resolved", "1 if the destination's name gave an address this run (literals always do), else 0.",
+         [](const PingResult& p) { return std::uint64_t{p.resolved ? 1u : 0u}; });
   counts("netprom_ping_run_packets_sent", "Echo requests that left the host this run (answered or not).",
          [](const PingResult& p) { return p.sent; });
   counts("netprom_ping_run_send_errors",
@@ -199,6 +201,13 @@ void render_links(const RunReport& r, ExpositionWriter& w) {
 
 void render_self(const RunReport& r, ExpositionWriter& w) {
   const std::string c = constant_labels(r);
+  if (r.mesh) {
+    w.family("netprom_mesh_members", "Members in the --mesh list, this host included.", MetricType::gauge);
+    w.sample("netprom_mesh_members", c, std::uint64_t{r.mesh->members});
+    w.family("netprom_mesh_inbound_peers", "Members of the --mesh list whose choice of peers includes this host.",
+             MetricType::gauge);
+    w.sample("netprom_mesh_inbound_peers", c, std::uint64_t{r.mesh->inbound});
+  }
   w.family("netprom_collector_success", "1 if the collector worked this run, 0 if it failed.", MetricType::gauge);
   if (r.ping_enabled)
     w.sample("netprom_collector_success", with_constant(R"(collector="ping")", c), std::uint64_t{r.ping_ok ? 1u : 0u});

@@ -2,6 +2,7 @@
 // netprom's metric families: every name, help text and label key lives in metrics.cc.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +35,7 @@ struct RunReport {
   /// --label / `labels`: added to every series of the run, so that two files in one textfile
   /// directory do not collide on the run's own series.
   std::span<const std::pair<std::string, std::string>> constant_labels;
+  std::optional<MeshCoverage> mesh;         ///< with --mesh: computed from the member list
 };
 
 /// Renders the whole exposition (text format 0.0.4) into `writer` (which may stream it). Pure

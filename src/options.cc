@@ -36,6 +36,17 @@ const std::array kOptions = {
     OptionDef{"targets-file", "f", "FILE", "read destinations from FILE, one DEST a line, '#' comments; '-' = stdin",
               "", ValueKind::text, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.targets_file = get<std::string>(v); }},
+    OptionDef{"file-sd", "", "FILE", "also ping the targets of a Prometheus file_sd file (JSON or YAML); repeatable",
+              "", ValueKind::paths, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.file_sd.push_back(get<std::string>(v)); }},
+    OptionDef{"mesh", "", "FILE", "fleet mesh: ping peers chosen from the members listed in FILE (file_sd)", "",
+              ValueKind::text, 0, 0, {},
+              [](Settings& s, const OptionValue& v) { s.mesh = get<std::string>(v); }},
+    OptionDef{"self", "", "NAME", "this host's member name in the --mesh list", "the host name", ValueKind::text, 0,
+              0, {}, [](Settings& s, const OptionValue& v) { s.self = get<std::string>(v); }},
+    OptionDef{"mesh-peers", "", "K", "members each member of the --mesh list pings", "all others",
+              ValueKind::integer, 1, 100000, {},
+              [](Settings& s, const OptionValue& v) { s.mesh_peers = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"count", "c", "N", "echo requests per destination", "5", ValueKind::integer, 1, 10000, {},
               [](Settings& s, const OptionValue& v) { s.count = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"interval", "i", "SECONDS", "time between requests to one destination", "1",
@@ -139,6 +150,7 @@ void check_list(const OptionDef& def, const std::vector<double>& list) {
 void check_text(const OptionDef& def, const std::string& text) {
   switch (def.kind) {
     case ValueKind::text:
+    case ValueKind::paths:
       if (text.empty()) throw OptionValueError("must not be empty");
       break;
     case ValueKind::address: {
@@ -281,6 +293,8 @@ void check_option_value(const OptionDef& def, const OptionValue& value) {
 }
 
 void check_settings(const Settings& s) {
+  if (!s.mesh && (s.self || s.mesh_peers))
+    throw OptionValueError(fmt::format("--{} needs --mesh (the member list)", s.self ? "self" : "mesh-peers"));
   if (s.no_ping) return;
   double needed = (s.count - 1) * s.interval + s.timeout;
   if (needed > s.deadline)
@@ -301,24 +315,28 @@ void check_settings(const Settings& s) {
   }
 }
 
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
 std::string closest_key(std::string_view key, std::span<const std::string> candidates) {
-  // Levenshtein distance; suggest only when about a third of the key differs at most.
+  // Suggest only when about a third of the key differs at most.
   std::string best;
   std::size_t best_distance = key.size() / 3 + 2;
   for (const std::string& c : candidates) {
-    std::vector<std::size_t> row(c.size() + 1);
-    for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= key.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= c.size(); ++j) {
-        std::size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (key[i - 1] == c[j - 1] ? 0 : 1)});
-        diagonal = up;
-      }
-    }
-    if (row[c.size()] < best_distance) {
-      best_distance = row[c.size()];
+    if (std::size_t d = edit_distance(key, c); d < best_distance) {
+      best_distance = d;
       best = c;
     }
   }

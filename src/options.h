@@ -29,6 +29,7 @@ enum class ValueKind {
   choice,    ///< one of `choices` (comma-separated)
   list,      ///< increasing positive numbers; on the command line comma-separated
   label,     ///< NAME=VALUE, a constant label; repeatable on the command line
+  paths,     ///< a file; repeatable on the command line, an array of strings in the config
 };
 
 /// A parsed value: bool (flag), int64 (integer), double (seconds, number), string, list.
@@ -78,6 +79,9 @@ void check_settings(const Settings& settings);
 /// The closest key among `candidates` to `key` by edit distance, or empty when none is close
 /// (for "did you mean" hints).
 std::string closest_key(std::string_view key, std::span<const std::string> candidates);
+
+/// Levenshtein distance between `a` and `b` (bytes).
+std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// Default histogram bucket bounds: 0.00005 s doubling up to about 26 s (20 buckets).
 std::vector<double> default_buckets();

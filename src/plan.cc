@@ -28,6 +28,8 @@ std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways) {
   return targets;
 }
 
+bool uses_default_gateways(const Settings& s) { return s.targets.empty() && s.file_sd.empty() && !s.mesh; }
+
 std::string render_plan(const Settings& s, std::string_view config_path, std::string_view output) {
   std::string out;
   auto it = std::back_inserter(out);
@@ -47,7 +49,8 @@ std::string render_plan(const Settings& s, std::string_view config_path, std::st
     if (s.interface) fmt::format_to(it, ", via {}", *s.interface);
     if (s.pmtu) out += ", path MTU discovery";
     out += '\n';
-    if (s.targets.empty()) out += "  no destinations: the default gateways will be pinged\n";
+    if (uses_default_gateways(s)) out += "  no destinations: the default gateways will be pinged\n";
+    else if (s.targets.empty()) out += "  no destinations\n";
     for (const TargetSpec& t : s.targets) {
       std::string labels;
       for (const auto& [name, value] : t.labels) {

@@ -19,6 +19,10 @@ std::string choose_output(const Settings& settings, bool textfile_dir_exists);
 /// family has several).
 std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways);
 
+/// Whether a run pings the default gateways: no destination is configured anywhere (a file_sd
+/// file or a mesh list that gives none is a configured empty list, not a reason to ping them).
+bool uses_default_gateways(const Settings& settings);
+
 /// A readable description of the run that `settings` describe. Pure.
 std::string render_plan(const Settings& settings, std::string_view config_path, std::string_view output);
 

@@ -2,6 +2,7 @@
 // Everything one run needs, after defaults, the config file and the command line are merged.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,10 +24,20 @@ struct TargetSpec {
   std::string origin;  ///< where it was defined ("netprom.toml:7:1", "command line"), for messages
 };
 
+/// Mesh coverage, computed from the --mesh list (netprom_mesh_members, netprom_mesh_inbound_peers).
+struct MeshCoverage {
+  std::size_t members = 0;  ///< members in the list, this host included
+  std::size_t inbound = 0;  ///< members whose choice includes this host
+};
+
 /// Run settings. Defaults here are the documented defaults (design.md, --help, man page).
 struct Settings {
   std::optional<std::string> output;        ///< nullopt: default path or standard output
   std::optional<std::string> targets_file;  ///< '-' = standard input
+  std::vector<std::string> file_sd;         ///< Prometheus file_sd files (JSON or YAML)
+  std::optional<std::string> mesh;          ///< the fleet's member list, a file_sd file
+  std::optional<std::string> self;          ///< this host's name in the list (default: host name)
+  std::optional<int> mesh_peers;            ///< members each member pings (default: all others)
   int count = 5;
   double interval = 1.0;                    ///< seconds
   double timeout = 2.0;                     ///< seconds
@@ -49,6 +60,8 @@ struct Settings {
   std::vector<TargetSpec> targets;
   /// --label / top-level `labels`: constant labels on every series of the run, validated.
   std::vector<std::pair<std::string, std::string>> labels;
+  /// Filled from the --mesh list with its peers (add_target_sources()), not written by a user.
+  std::optional<MeshCoverage> mesh_coverage;
 };
 
 }  // namespace netprom

@@ -51,6 +51,11 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
                  (std::vector<std::string>{"netprom_ping_up" + l0 + " 1", R"(netprom_ping_up{dest="lost"} 0)",
                                            R"(netprom_ping_up{dest="nowhere.invalid"} 0)"}),
              boost::test_tools::per_element());
+  // The name gave an address (so "DNS broken" differs from "down", issue 16 item 7).
+  BOOST_TEST(lines_starting(text, "netprom_ping_resolved{") ==
+                 (std::vector<std::string>{"netprom_ping_resolved" + l0 + " 1", R"(netprom_ping_resolved{dest="lost"} 1)",
+                                           R"(netprom_ping_resolved{dest="nowhere.invalid"} 0)"}),
+             boost::test_tools::per_element());
   BOOST_TEST(lines_starting(text, "netprom_ping_run_packets_sent{") ==
                  (std::vector<std::string>{"netprom_ping_run_packets_sent" + l0 + " 4",
                                            R"(netprom_ping_run_packets_sent{dest="lost"} 2)",
@@ -162,6 +167,7 @@ BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
   r.targets = targets;
   r.ping = ping;
   r.links = links;
+  r.mesh = MeshCoverage{3, 2};
   std::string text = render_metrics(r);
   auto help = lines_starting(text, "# HELP ");
   auto type = lines_starting(text, "# TYPE ");
@@ -169,7 +175,7 @@ BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
   std::set<std::string> names;
   for (const auto& h : help) names.insert(h.substr(7, h.find(' ', 7) - 7));
   BOOST_TEST(names.size() == help.size());
-  BOOST_TEST(help.size() == 34u);  // 13 ping, 16 interface counters + up, 4 about the run
+  BOOST_TEST(help.size() == 37u);  // 14 ping, 16 interface counters + up, 2 mesh, 4 about the run
 }
 
 BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
@@ -250,6 +256,22 @@ BOOST_AUTO_TEST_CASE(path_mtu_is_a_gauge_of_bytes_only_where_one_was_found) {
   // Without --pmtu (no value anywhere) the family is not there at all.
   for (PingResult& p : ping) p.path_mtu.reset();
   BOOST_TEST(render_metrics(r).find("path_mtu") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(mesh_coverage_only_with_a_mesh_and_even_without_ping) {
+  RunReport r;
+  r.version = "1.0";
+  std::vector<std::pair<std::string, std::string>> constant{{"team", "net"}};
+  r.constant_labels = constant;
+  BOOST_TEST(render_metrics(r).find("netprom_mesh_") == std::string::npos);
+  r.mesh = MeshCoverage{1000, 7};
+  std::string text = render_metrics(r);
+  BOOST_TEST(lines_starting(text, "netprom_mesh_") ==
+                 (std::vector<std::string>{R"(netprom_mesh_members{team="net"} 1000)",
+                                           R"(netprom_mesh_inbound_peers{team="net"} 7)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(text.find("# TYPE netprom_mesh_members gauge\n") != std::string::npos);
+  BOOST_TEST(text.find("# TYPE netprom_mesh_inbound_peers gauge\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

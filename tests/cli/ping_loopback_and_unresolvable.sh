@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # `netprom -o - -c 3 -i 0.2 127.0.0.1 ::1 nowhere.invalid` exits 0: both loopback addresses up
-# with RTTs and target_info, the unresolvable name up 0 with nothing sent, no RTT and no
-# target_info, and promtool finds nothing to say about the file. Runs in a private network and
-# mount namespace whose resolv.conf points at 127.0.0.1, so the lookup of nowhere.invalid never
-# leaves the machine (the query is refused at once).
+# with RTTs, target_info and resolved 1, the unresolvable name up 0 and resolved 0 with nothing
+# sent, no RTT and no target_info, and promtool finds nothing to say about the file. Runs in a
+# private network and mount namespace whose resolv.conf points at 127.0.0.1, so the lookup of
+# nowhere.invalid never leaves the machine (the query is refused at once).
 set -eu
 top=${NETPROM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 NETPROM=${NETPROM:-$top/build/netprom}
@@ -42,6 +42,7 @@ positive() {  # NAME DEST: present and > 0 and < 1 s
 
 for d in 127.0.0.1 ::1; do
   expect netprom_ping_up "$d" 1
+  expect netprom_ping_resolved "$d" 1
   expect netprom_ping_run_packets_sent "$d" 3
   expect netprom_ping_run_packets_received "$d" 3
   expect netprom_ping_loss_ratio "$d" 0
@@ -56,6 +57,7 @@ grep -q '^netprom_ping_target_info{.*dest="::1".*family="ipv6"' "$tmp/out" ||
   fail "no target_info with family=\"ipv6\" for ::1"
 
 expect netprom_ping_up nowhere.invalid 0
+expect netprom_ping_resolved nowhere.invalid 0
 expect netprom_ping_run_packets_sent nowhere.invalid 0
 for s in min avg max stddev; do expect "netprom_ping_rtt_${s}_seconds" nowhere.invalid absent; done
 expect netprom_ping_target_info nowhere.invalid absent

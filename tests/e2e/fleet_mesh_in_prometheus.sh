@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: MIT
 # A simulated fleet, end to end (issue 17 item 4): 8 hosts, each its own network namespace on
 # one Linux bridge (in a "switch" namespace), addresses 198.18.1.I/24 and fd42::I/64. Each host
-# runs netprom every ~2 s (--state-dir) into its own textfile directory, pinging K=3 peers; a real
+# runs netprom every ~2 s (--state-dir) into its own textfile directory in mesh mode: the same
+# member list (--mesh, a file_sd file), its own --self, K=4 peers (--mesh-peers); a real
 # node_exporter per host (textfile collector only) serves that directory on 198.18.1.I:9100; one
 # real Prometheus in the switch namespace (127.0.0.1:9090 there) scrapes all 8 every second and
 # evaluates packaging/netprom-fleet-rules.yml every second. Read from Prometheus's HTTP API:
-#  1. the matrix is complete: N x K paths, K per host, none to itself, every dest a member; all
+#  1. the matrix is complete: N x K paths, K per host, none to itself, every dest a member,
+#     exactly the choice `netprom --check --mesh` prints for the whole fleet; every host's
+#     netprom_mesh_members is N and netprom_mesh_inbound_peers its watched-by count there; all
 #     lossless; no fleet alert pending or firing;
 #  2. two paths broken: an IPv4 blackhole route for a peer in one source's namespace (its
 #     requests are refused) and an IPv6 blackhole route for a source's address in its peer's
@@ -41,7 +44,7 @@
 need prometheus promtool curl python3 ip sysctl
 need_node_exporter
 
-N=8 K=3
+N=8 K=4
 tag=fl$$                 # every namespace and link name carries the shell's pid
 SW=${tag}sw              # the switch namespace: the bridge and Prometheus
 nss=()
@@ -98,15 +101,12 @@ addr_of() { if [ $(($1 % 2)) = 1 ]; then echo "198.18.1.$1"; else echo "fd42::$1
   done
   echo ']'
 } >"$scratch/fleet.json"
-# Until --mesh exists, each member's choice is spelt out: the K members after it on a ring,
-# as NAME=ADDRESS so that dest is the peer's name. Nothing below depends on which K peers a
-# member chose: the test reads the pairs back from Prometheus.
-for i in $(seq "$N"); do
-  for j in $(seq "$K"); do
-    p=$(((i - 1 + j) % N + 1))
-    echo "h$p=$(addr_of "$p")"
-  done >"$scratch/h$i.peers"
-done
+# The whole fleet's choice, as every member computes it from the list: "NAME -> PEER ... (watched
+# by N)" lines; the baseline below compares it with what Prometheus holds.
+"$NETPROM" --config /dev/null -o - --mesh "$scratch/fleet.json" --self h1 --mesh-peers "$K" --check \
+  >"$scratch/plan" || fail "netprom --check --mesh failed"
+sed '1,/^mesh: /d' "$scratch/plan" >"$scratch/choice"   # the lines after the plan's summary
+[ "$(wc -l <"$scratch/choice")" = "$N" ] || fail "--check printed no choice for all $N members: $(cat "$scratch/plan")"
 python3 - "$scratch" "$N" <<'EOF'
 import json, sys
 scratch, n = sys.argv[1], int(sys.argv[2])
@@ -138,9 +138,7 @@ loop_pids=()
 for i in $(seq "$N"); do
   name=h$i ns=${nss[i-1]} dir=$scratch/h$i
   mkdir -p "$dir/textfile" "$dir/state"
-  # MESH: when --mesh exists, this is the one line to change, to
-  #   peer_args=(--mesh "$scratch/fleet.json" --self "$name" --mesh-peers "$K")
-  peer_args=(--targets-file "$scratch/$name.peers")
+  peer_args=(--mesh "$scratch/fleet.json" --self "$name" --mesh-peers "$K")
   ip netns exec "$ns" bash "$scratch/loop.sh" "$dir" "$NETPROM" --config /dev/null --no-interfaces \
     --count 3 --interval 0.2 --timeout 1 --state-dir "$dir/state" \
     --output "$dir/textfile/netprom.prom" "${peer_args[@]}" &
@@ -244,11 +242,29 @@ def baseline(n, k):
         loss = query('instance_dest:netprom_ping_loss:ratio5m')
         nonzero = [r for r in loss if float(r['value'][1]) != 0]
         active = fleet_alerts()
-        ok = len(up) == n and len(pairs) == n * k and len(loss) == n * k and not nonzero and not active
+        members_seen = {name_of.get(r['metric']['instance']): r['value'][1] for r in query('netprom_mesh_members')}
+        ok = (len(up) == n and len(pairs) == n * k and len(loss) == n * k and not nonzero and not active
+              and len(members_seen) == n)
         return ok, (f'{len(up)} of {n} node_exporters up, {len(pairs)} paths pinged, '
-                    f'{len(loss)} loss ratios ({len(nonzero)} not 0), alerts: {active or "none"}')
+                    f'{len(loss)} loss ratios ({len(nonzero)} not 0), {len(members_seen)} hosts publish '
+                    f'mesh gauges, alerts: {active or "none"}')
     until('baseline: every path measured and lossless, no alert', check)
     pairs = pinged()
+    # The paths are the choice `netprom --check --mesh` prints for the whole fleet, and each
+    # host's gauges say what that choice says: N members, watched by as many as choose it.
+    choice, watched = set(), {}
+    for line in open(f'{scratch}/choice'):
+        words = line.split()          # NAME -> PEER ... (watched by N)
+        choice |= {(words[0], p) for p in words[2:-3]}
+        watched[words[0]] = words[-1].rstrip(')')
+    if pairs != choice:
+        raise SystemExit(f'FAIL: Prometheus holds paths {show(pairs)}, --check chose {show(choice)}')
+    for r in query('netprom_mesh_members'):
+        if r['value'][1] != str(n): raise SystemExit(f'FAIL: netprom_mesh_members {r}')
+    inbound = {name_of.get(r['metric']['instance']): r['value'][1] for r in query('netprom_mesh_inbound_peers')}
+    if inbound != watched:
+        raise SystemExit(f'FAIL: netprom_mesh_inbound_peers {inbound}, --check says watched by {watched}')
+    print(f'  the {n * k} paths are the choice of netprom --check --mesh; inbound peers {inbound}')
     for s in members:
         dests = sorted(d for x, d in pairs if x == s)
         if len(dests) != k or s in dests or not set(dests) <= members.keys():

@@ -28,8 +28,12 @@ check() {  # $1 = config file, $2 = what it is
 check "$conf" "the conffile as shipped"
 
 # Uncomment every "# key = value" line and the [[target]] examples. targets_file names a
-# file that does not exist here, so it is left out.
-sed -E 's/^# ([a-z0-9_]+ = )/\1/; s/^# (\[\[target\]\])$/\1/' "$conf" | grep -v '^targets_file' >"$tmp/all.toml"
+# file that does not exist here, so it is left out; the file_sd and mesh examples read files
+# made here (the mesh list holds the example's self).
+printf -- '- targets: [192.0.2.7]\n' >"$tmp/targets.yml"
+printf -- '- targets: [192.0.2.8]\n  labels: {name: web1}\n- targets: [192.0.2.9]\n' >"$tmp/fleet.yml"
+sed -E 's/^# ([a-z0-9_]+ = )/\1/; s/^# (\[\[target\]\])$/\1/' "$conf" | grep -v '^targets_file' |
+  sed "s|\"/etc/netprom/|\"$tmp/|" >"$tmp/all.toml"
 n=$(grep -cE '^[a-z0-9_]+ = ' "$tmp/all.toml" || true)
 if [ "$n" -lt 20 ]; then
   echo "FAIL: expected at least 20 example keys in $conf, found $n"
@@ -37,4 +41,6 @@ if [ "$n" -lt 20 ]; then
 fi
 check "$tmp/all.toml" "every example uncommented ($n keys)"
 grep -q 'gateway' "$tmp/out" || { echo "FAIL: expected the plan to list the example target 'gateway'; got:"; cat "$tmp/out"; fail=1; }
+grep -q '^  192.0.2.7 -> 192.0.2.7 ' "$tmp/out" || { echo "FAIL: expected the plan to list the file_sd example's target; got:"; cat "$tmp/out"; fail=1; }
+grep -q '^mesh: .* this host is web1,' "$tmp/out" || { echo "FAIL: expected the plan to show the mesh example; got:"; cat "$tmp/out"; fail=1; }
 exit $fail

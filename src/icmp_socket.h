@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "family.h"
+#include "receive_control.h"
 #include "resolve.h"
 
 namespace netprom {
@@ -40,6 +41,10 @@ struct Datagram {
   bool from_error_queue = false;
   /// The kernel's receive time (SO_TIMESTAMPNS), when the kernel supplied one.
   std::optional<WallTime> kernel_time;
+  /// The IPv4 TTL / IPv6 hop limit the packet arrived with (IP_RECVTTL / IPV6_RECVHOPLIMIT).
+  std::optional<int> ttl;
+  /// An error-queue entry: the ICMP error (type, code, MTU) and the router that sent it.
+  std::optional<QueuedError> error;
 };
 
 /// Datagram-level ICMP transport. Abstract so the pinger can be tested without a network.

@@ -220,3 +220,20 @@ for_each_path() {
   echo "== datagram sockets (uid 65534, ping_group_range open)"
   "$1"
 }
+
+# expect_icmp_errors FILE DEST UNREACHABLE TIME_EXCEEDED TOO_BIG PARAMETER OTHER: the five
+# netprom_ping_icmp_errors{dest="DEST",type=...} values, in that order, compared exactly.
+expect_icmp_errors() {
+  local file=$1 dest=$2 t got
+  shift 2
+  for t in destination_unreachable time_exceeded packet_too_big parameter_problem other; do
+    got=$(awk -v p="netprom_ping_icmp_errors{dest=\"$dest\",type=\"$t\"}" \
+      'index($0, p " ") == 1 { print $NF; found = 1 } END { if (!found) print "absent" }' "$file")
+    if [ "$got" != "$1" ]; then
+      echo "--- output ($file):" >&2
+      grep "dest=\"$dest\"" "$file" >&2 || true
+      fail "netprom_ping_icmp_errors{dest=\"$dest\",type=\"$t\"}: expected $1, got $got"
+    fi
+    shift
+  done
+}

@@ -23,7 +23,7 @@ scenario() {
     expect_metric "$out" netprom_ping_run_packets_received "$d" 2
     expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 0
     expect_metric "$out" netprom_ping_run_packets_late "$d" 0
-    expect_metric "$out" netprom_ping_icmp_errors "$d" 0
+    expect_icmp_errors "$out" "$d" 0 0 0 0 0
     expect_metric "$out" netprom_ping_loss_ratio "$d" 0.6
   done
   local a

@@ -20,7 +20,7 @@ scenario() {
     expect_metric "$out" netprom_ping_run_packets_sent "$d" 3
     expect_metric "$out" netprom_ping_run_packets_received "$d" 2
     expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 0
-    expect_metric "$out" netprom_ping_icmp_errors "$d" 1
+    expect_icmp_errors "$out" "$d" 1 0 0 0 0  # destination_unreachable
     # 1 - 2/3, however it is rounded
     expect_range "$out" netprom_ping_loss_ratio "$d" 0.3333333 0.3333334
   done

@@ -237,3 +237,75 @@ expect_icmp_errors() {
     shift
   done
 }
+
+# netns_router_setup: client -- router -- peer, each link a veth pair, forwarding on in the
+# router namespace $NS_R, instead of netns_setup's one link:
+#   client $NS_C  198.18.1.1/24 fd00:1::1/64  (default routes via the router)
+#   router $NS_R  198.18.1.2/24 fd00:1::2/64  |  198.18.2.1/24 fd00:2::1/64
+#   peer   $NS_P  198.18.2.2/24 fd00:2::2/64  (default routes via the router)
+# PEER4/PEER6 and CLIENT4/CLIENT6 are set to these; ROUTER4/ROUTER6 are the router's addresses
+# on the client's side, the source of its ICMP errors. The router does not rate-limit ICMP
+# errors (icmp_ratelimit 0), so every request that runs out of TTL gets its time exceeded.
+# Arms its own cleanup trap (the router namespace, then rsp_cleanup).
+NS_R=rspr$$
+VETH_RC=rspd$$
+VETH_RP=rspe$$
+ROUTER4=198.18.1.2
+ROUTER6=fd00:1::2
+
+rsp_router_cleanup() {
+  local pid
+  if ip netns pids "$NS_R" >/dev/null 2>&1; then
+    for pid in $(ip netns pids "$NS_R" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$NS_R" 2>/dev/null || true
+  fi
+  rsp_cleanup
+}
+
+netns_router_setup() {
+  trap rsp_router_cleanup EXIT
+  trap 'exit 130' INT TERM
+  CLIENT4=198.18.1.1 CLIENT6=fd00:1::1 PEER4=198.18.2.2 PEER6=fd00:2::2
+  RSP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rsp.$$.XXXXXX")
+  chmod 0755 "$RSP_TMP"
+  local ns
+  for ns in "$NS_C" "$NS_R" "$NS_P"; do
+    ip netns add "$ns" || fail "cannot create namespace $ns"
+    ip -n "$ns" link set lo up
+    # No duplicate address detection, also for the link-local addresses that neighbour
+    # discovery and the router use: a tentative one loses the first replies for about 2 s.
+    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 ||
+      fail "cannot switch off DAD in $ns"
+  done
+  ip link add "$VETH_C" netns "$NS_C" type veth peer name "$VETH_RC" netns "$NS_R" ||
+    fail "cannot create veth pair $VETH_C/$VETH_RC"
+  ip link add "$VETH_RP" netns "$NS_R" type veth peer name "$VETH_P" netns "$NS_P" ||
+    fail "cannot create veth pair $VETH_RP/$VETH_P"
+  local spec dev a4 a6
+  for spec in "$NS_C $VETH_C $CLIENT4 $CLIENT6" "$NS_R $VETH_RC $ROUTER4 $ROUTER6" \
+              "$NS_R $VETH_RP 198.18.2.1 fd00:2::1" "$NS_P $VETH_P $PEER4 $PEER6"; do
+    read -r ns dev a4 a6 <<<"$spec"
+    ip -n "$ns" addr add "$a4/24" dev "$dev"
+    ip -n "$ns" addr add "$a6/64" dev "$dev" nodad
+    ip -n "$ns" link set "$dev" up
+  done
+  ip -n "$NS_C" route add default via "$ROUTER4"
+  ip -n "$NS_C" -6 route add default via "$ROUTER6"
+  ip -n "$NS_P" route add default via 198.18.2.1
+  ip -n "$NS_P" -6 route add default via fd00:2::1
+  ip netns exec "$NS_R" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+    net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || fail "cannot set up forwarding in $NS_R"
+  ip netns exec "$NS_P" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 net.ipv6.icmp.echo_ignore_all=1 ||
+    fail "cannot switch off kernel echo replies in $NS_P"
+  local i
+  for i in $(seq 50); do
+    if ip -n "$NS_C" -o link show "$VETH_C" | grep -q 'state UP' &&
+       ip -n "$NS_R" -o link show "$VETH_RC" | grep -q 'state UP' &&
+       ip -n "$NS_R" -o link show "$VETH_RP" | grep -q 'state UP' &&
+       ip -n "$NS_P" -o link show "$VETH_P" | grep -q 'state UP'; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "veth pairs did not come up"
+}

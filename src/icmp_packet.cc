@@ -173,6 +173,36 @@ std::size_t render_echo_request(std::span<std::byte> out, Family family, std::ui
   return length;
 }
 
+IcmpErrorType classify_icmp_error(Family family, std::uint8_t type, std::uint8_t code) {
+  if (family == Family::v6) {
+    switch (type) {
+      case ICMP6_DST_UNREACH: return IcmpErrorType::destination_unreachable;
+      case ICMP6_PACKET_TOO_BIG: return IcmpErrorType::packet_too_big;
+      case ICMP6_TIME_EXCEEDED: return IcmpErrorType::time_exceeded;
+      case ICMP6_PARAM_PROB: return IcmpErrorType::parameter_problem;
+      default: return IcmpErrorType::other;
+    }
+  }
+  switch (type) {
+    case ICMP_DEST_UNREACH:
+      return code == ICMP_FRAG_NEEDED ? IcmpErrorType::packet_too_big : IcmpErrorType::destination_unreachable;
+    case ICMP_TIME_EXCEEDED: return IcmpErrorType::time_exceeded;
+    case ICMP_PARAMETERPROB: return IcmpErrorType::parameter_problem;
+    default: return IcmpErrorType::other;
+  }
+}
+
+std::string_view icmp_error_type_name(IcmpErrorType type) {
+  switch (type) {
+    case IcmpErrorType::destination_unreachable: return "destination_unreachable";
+    case IcmpErrorType::time_exceeded: return "time_exceeded";
+    case IcmpErrorType::packet_too_big: return "packet_too_big";
+    case IcmpErrorType::parameter_problem: return "parameter_problem";
+    case IcmpErrorType::other: break;
+  }
+  return "other";
+}
+
 std::optional<IcmpMessage> parse_icmp_message(IcmpWire wire, std::span<const std::byte> bytes) {
   std::span<const std::byte> icmp = bytes;
   IcmpMessage message;
@@ -194,8 +224,10 @@ std::optional<IcmpMessage> parse_icmp_message(IcmpWire wire, std::span<const std
     switch (message.type) {
       case ICMP6_ECHO_REPLY: message.kind = IcmpKind::echo_reply; break;
       case ICMP6_ECHO_REQUEST: message.kind = IcmpKind::echo_request; break;
-      case ICMP6_DST_UNREACH:
       case ICMP6_PACKET_TOO_BIG:
+        message.mtu = static_cast<std::uint32_t>(be16_at(icmp, 4)) << 16 | be16_at(icmp, 6);
+        [[fallthrough]];
+      case ICMP6_DST_UNREACH:
       case ICMP6_TIME_EXCEEDED:
       case ICMP6_PARAM_PROB:
         parse_quoted(Family::v6, icmp.subspan(kIcmpHeaderSize), message);
@@ -207,6 +239,8 @@ std::optional<IcmpMessage> parse_icmp_message(IcmpWire wire, std::span<const std
       case ICMP_ECHOREPLY: message.kind = IcmpKind::echo_reply; break;
       case ICMP_ECHO: message.kind = IcmpKind::echo_request; break;
       case ICMP_DEST_UNREACH:
+        if (message.code == ICMP_FRAG_NEEDED) message.mtu = be16_at(icmp, 6);
+        [[fallthrough]];
       case ICMP_TIME_EXCEEDED:
       case ICMP_PARAMETERPROB:
         parse_quoted(Family::v4, icmp.subspan(kIcmpHeaderSize), message);

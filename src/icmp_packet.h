@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include "family.h"
 
@@ -84,7 +85,28 @@ struct IcmpMessage {
   IcmpEcho echo;
   /// error: the quoted packet's destination; the first 4 bytes for IPv4, all 16 for IPv6.
   std::array<std::uint8_t, 16> quoted_destination{};
+  /// The next-hop MTU of an IPv4 "fragmentation needed" (bytes 6-7) or an ICMPv6 "packet too
+  /// big" (bytes 4-7); nullopt for every other message.
+  std::optional<std::uint32_t> mtu;
 };
+
+/// What an ICMP error says went wrong, the same for IPv4 and IPv6.
+enum class IcmpErrorType : std::uint8_t {
+  destination_unreachable,
+  time_exceeded,
+  packet_too_big,
+  parameter_problem,
+  other,
+};
+inline constexpr std::size_t kIcmpErrorTypes = 5;
+
+/// Classifies an ICMP (v4) or ICMPv6 (v6) error by type and code. IPv4 "fragmentation
+/// needed" (destination unreachable, code 4) is packet_too_big, as ICMPv6's "packet too big",
+/// so that the two forms of "too big" read the same. Pure.
+IcmpErrorType classify_icmp_error(Family family, std::uint8_t type, std::uint8_t code);
+
+/// The type's label value: "destination_unreachable", "time_exceeded", ...
+std::string_view icmp_error_type_name(IcmpErrorType type);
 
 /// Parses one datagram as received on a socket of `wire` kind. nullopt when it is truncated
 /// or malformed (short buffer, bad IPv4 version or header length, total length past the end).

@@ -171,24 +171,11 @@ class LinuxIcmpSocket final : public IcmpSocket {
       std::memcpy(&datagram.peer.v4.sin_addr, datagram.bytes.data() + 12, 4);  // IPv4 source address
     }
     datagram.from_error_queue = error_queue;
-    datagram.kernel_time.reset();
-    datagram.reported_mtu.reset();
-    // CMSG_* are the kernel ABI's own accessors; the payload is copied out with memcpy.
-    for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
-          c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
-        timespec ts{};
-        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-        datagram.kernel_time = WallTime(std::chrono::duration_cast<WallTime::duration>(
-            std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
-      } else if (((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
-                  (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) &&
-                 c->cmsg_len >= CMSG_LEN(sizeof(sock_extended_err))) {
-        sock_extended_err e{};
-        std::memcpy(&e, CMSG_DATA(c), sizeof e);
-        if (e.ee_errno == EMSGSIZE) datagram.reported_mtu = e.ee_info;
-      }
-    }
+    ReceiveControl control = parse_receive_control(
+        std::span<const std::byte>(reinterpret_cast<const std::byte*>(control_[i].data()), h.msg_controllen));
+    datagram.kernel_time = control.kernel_time;
+    datagram.ttl = control.ttl;
+    datagram.error = control.error;
   }
 
   UniqueFd fd_;
@@ -270,6 +257,12 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
   // Kernel receive timestamps (CLOCK_REALTIME) make RTTs independent of how long the
   // event loop takes to get to a reply.
   set_int_option(s, SOL_SOCKET, SO_TIMESTAMPNS, 1, fmt::format("cannot enable timestamps on {} socket", name));
+  // Each reply then carries the TTL / hop limit it arrived with: a change of path shows.
+  if (v6) {
+    set_int_option(s, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "cannot enable IPV6_RECVHOPLIMIT on ICMPv6 socket");
+  } else {
+    set_int_option(s, IPPROTO_IP, IP_RECVTTL, 1, "cannot enable IP_RECVTTL on ICMP socket");
+  }
 
   if (kind == SocketKind::datagram || options.probe_path_mtu) {
     // Without IP_RECVERR a ping socket drops ICMP errors for unconnected sockets; with it,

@@ -2,6 +2,7 @@
 // ICMP transport: an unprivileged ping socket when allowed, a raw socket otherwise.
 #pragma once
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "clock.h"
 #include "family.h"
+#include "receive_control.h"
 #include "resolve.h"
 
 namespace netprom {
@@ -41,11 +43,18 @@ struct Datagram {
   bool from_error_queue = false;
   /// The kernel's receive time (SO_TIMESTAMPNS), when the kernel supplied one.
   std::optional<WallTime> kernel_time;
-  /// For an error-queue entry of EMSGSIZE (an ICMP "fragmentation needed" / "packet too big",
-  /// or a local send larger than the MTU): the MTU the kernel reported (sock_extended_err's
-  /// ee_info). For a local error `bytes` is empty and `peer` is the destination.
-  std::optional<std::uint32_t> reported_mtu;
+  /// The IPv4 TTL / IPv6 hop limit the packet arrived with (IP_RECVTTL / IPV6_RECVHOPLIMIT).
+  std::optional<int> ttl;
+  /// An error-queue entry: the ICMP error (type, code, MTU) and the router that sent it.
+  std::optional<QueuedError> error;
 };
+
+/// The MTU an EMSGSIZE error-queue entry reports (an ICMP "fragmentation needed" / "packet too
+/// big" for a don't-fragment packet, or a local send larger than the MTU), else nullopt.
+inline std::optional<std::uint32_t> reported_mtu(const Datagram& datagram) {
+  if (!datagram.error || datagram.error->error != EMSGSIZE) return std::nullopt;
+  return datagram.error->info;
+}
 
 /// Datagram-level ICMP transport. Abstract so the pinger can be tested without a network.
 /// The real implementation is made by open_icmp_socket().

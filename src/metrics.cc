@@ -2,6 +2,7 @@
 #include "metrics.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -60,8 +61,15 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
          [](const PingResult& p) { return p.duplicates; });
   counts("netprom_ping_run_packets_late", "Valid echo replies that came after their timeout this run.",
          [](const PingResult& p) { return p.late; });
-  counts("netprom_ping_icmp_errors", "Echo requests answered by an ICMP error (unreachable, time exceeded) this run.",
-         [](const PingResult& p) { return p.errors; });
+  w.family("netprom_ping_icmp_errors",
+           "Echo requests answered by an ICMP error this run, by type (IPv4 fragmentation needed is packet_too_big).",
+           MetricType::gauge);
+  std::array<std::string, kIcmpErrorTypes> type_labels;
+  for (std::size_t t = 0; t < kIcmpErrorTypes; ++t)
+    type_labels[t] = LabelSet().add("type", icmp_error_type_name(static_cast<IcmpErrorType>(t))).str();
+  for (std::size_t i = 0; i < r.ping.size(); ++i)
+    for (std::size_t t = 0; t < kIcmpErrorTypes; ++t)
+      w.sample("netprom_ping_icmp_errors", labels[i], r.ping[i].errors_by_type[t], type_labels[t]);
 
   w.family("netprom_ping_loss_ratio", "1 - received/sent this run; absent when nothing was sent.", MetricType::gauge);
   for (std::size_t i = 0; i < r.ping.size(); ++i) {
@@ -100,6 +108,18 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
     for (std::size_t i = 0; i < r.ping.size(); ++i)
       if (r.ping[i].path_mtu) w.sample("netprom_ping_path_mtu_bytes", labels[i], static_cast<std::uint64_t>(*r.ping[i].path_mtu));
   }
+  w.family("netprom_ping_rtt_jitter_seconds",
+           "Mean absolute difference between the round-trip times of consecutive requests that both got a reply "
+           "this run; absent without such a pair.",
+           MetricType::gauge);
+  for (std::size_t i = 0; i < r.ping.size(); ++i)
+    if (const std::optional<double> jitter = rtt_jitter(r.ping[i].rtt_seconds))
+      w.sample("netprom_ping_rtt_jitter_seconds", labels[i], *jitter);
+  w.family("netprom_ping_reply_ttl",
+           "IPv4 TTL / IPv6 hop limit of the last valid echo reply this run; absent when no reply came.",
+           MetricType::gauge);
+  for (std::size_t i = 0; i < r.ping.size(); ++i)
+    if (r.ping[i].reply_ttl) w.sample("netprom_ping_reply_ttl", labels[i], static_cast<std::uint64_t>(*r.ping[i].reply_ttl));
   w.family("netprom_ping_target_info", "The address pinged for a destination this run (value 1).", MetricType::gauge);
   LabelSet extra;
   for (std::size_t i = 0; i < r.ping.size(); ++i) {

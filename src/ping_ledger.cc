@@ -88,7 +88,8 @@ std::uint32_t PingLedger::record_send(std::uint32_t d, const Timestamp& at, int 
 // "In time" is the kernel's receive stamp within the timeout and before the deadline, so a
 // reply the loop read only after the request had timed out (netprom was stalled, or the
 // deadline ended the loop) still counts when it arrived in time.
-void PingLedger::transition(std::uint32_t r, RequestEvent event, std::chrono::nanoseconds rtt) {
+void PingLedger::transition(std::uint32_t r, RequestEvent event, std::chrono::nanoseconds rtt,
+                            const EventDetail& detail) {
   Request& request = requests_[r];
   PingResult& result = result_of(r);
   const RequestState before = request.state;
@@ -105,6 +106,7 @@ void PingLedger::transition(std::uint32_t r, RequestEvent event, std::chrono::na
         request.state = RequestState::received;
         ++result.received;
         result.rtt_seconds[request.attempt] = std::chrono::duration<double>(rtt).count();
+        if (detail.ttl) result.reply_ttl = detail.ttl;
       } else {
         request.state = RequestState::late;
         ++result.late;
@@ -115,6 +117,9 @@ void PingLedger::transition(std::uint32_t r, RequestEvent event, std::chrono::na
       if (before != RequestState::pending && before != RequestState::timed_out) return;
       request.state = RequestState::error;
       ++result.errors;
+      ++result.errors_by_type[static_cast<std::size_t>(detail.error_type)];
+      result.last_error.emplace(detail.error_type,
+                                detail.error_from.base.sa_family == AF_UNSPEC ? "" : format_address(detail.error_from));
       break;
     case RequestEvent::timeout:
       if (before != RequestState::pending) return;

@@ -32,6 +32,13 @@ enum class RequestEvent : std::uint8_t {
   timeout,  ///< its timeout (or the deadline) passed
 };
 
+/// What came with an event: a reply's TTL / hop limit; an error's type and sender.
+struct EventDetail {
+  std::optional<int> ttl;
+  IcmpErrorType error_type = IcmpErrorType::other;
+  SocketAddress error_from{};  ///< AF_UNSPEC: nobody (a local error)
+};
+
 /// The round-trip time of a request sent at `sent` whose reply the kernel stamped
 /// `kernel_stamp` (realtime; nullopt when it gave none) and the loop read at `read`. Pure.
 std::chrono::nanoseconds round_trip_time(const Timestamp& sent, const std::optional<WallTime>& kernel_stamp,
@@ -66,8 +73,10 @@ class PingLedger {
   void reserve(std::size_t requests) { requests_.reserve(requests); }
   /// Applies `event` to request `r` (rtt: for a reply). Out-of-order events are data: a reply
   /// to an answered request is a duplicate, a reply after an error or timeout is late unless
-  /// its kernel stamp shows it in time.
-  void transition(std::uint32_t r, RequestEvent event, std::chrono::nanoseconds rtt = {});
+  /// its kernel stamp shows it in time. `detail` goes into the result when the event counts:
+  /// the TTL of a reply counted as received, the type and sender of an error counted.
+  void transition(std::uint32_t r, RequestEvent event, std::chrono::nanoseconds rtt = {},
+                  const EventDetail& detail = {});
   /// Counts a reply to request `r` that failed its checksum, payload or sequence check.
   void count_corrupt(std::uint32_t r);
 

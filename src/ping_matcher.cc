@@ -12,6 +12,13 @@ namespace {
 
 using Address16 = std::array<std::uint8_t, 16>;
 
+Match matched(Verdict verdict, std::uint32_t request) {
+  Match match;
+  match.verdict = verdict;
+  match.request = request;
+  return match;
+}
+
 Address16 address_bytes(const SocketAddress& address) {
   Address16 bytes{};
   if (address.base.sa_family == AF_INET) std::memcpy(bytes.data(), &address.v4.sin_addr, 4);
@@ -49,7 +56,7 @@ Match match_error(const PingSeed& seed, std::size_t payload_size, std::uint8_t s
         !matches_quoted(ledger.destination(ledger.destination_of(*r)).address, destination)) {
       return {};
     }
-    return {Verdict::error, *r};
+    return matched(Verdict::error, *r);
   }
   // Only the 8-byte echo header was quoted. Every pending request lies in
   // [first_pending, sent), and those with this sequence are 65,536 apart.
@@ -60,10 +67,20 @@ Match match_error(const PingSeed& seed, std::size_t payload_size, std::uint8_t s
     const auto request = static_cast<std::uint32_t>(r);
     const PingDestination& d = ledger.destination(ledger.destination_of(request));
     if (ledger.state(request) == RequestState::pending && d.slot == slot && matches_quoted(d.address, destination)) {
-      return {Verdict::error, request};
+      return matched(Verdict::error, request);
     }
   }
   return {};
+}
+
+// The type, sender and MTU of an error-queue entry about a request to a `family` destination.
+void describe_queued(Family family, const std::optional<QueuedError>& error, Match& match) {
+  if (!error) return;
+  const bool icmp = error->origin == QueuedError::Origin::icmp || error->origin == QueuedError::Origin::icmp6;
+  if (!icmp) return;  // a local failure: no router, type other
+  match.error_type = classify_icmp_error(family, error->type, error->code);
+  match.error_from = error->offender;
+  if (match.error_type == IcmpErrorType::packet_too_big && error->info != 0) match.mtu = error->info;
 }
 
 }  // namespace
@@ -78,17 +95,25 @@ Match match_message(const PingSeed& seed, std::size_t payload_size, std::uint8_t
     // The entry carries our request as sent (the kernel's identifier, not ours), and its
     // address is where the request went.
     if (message->kind != IcmpKind::echo_request) return {};
-    return match_error(seed, payload_size, slot, false, message->echo, address_bytes(datagram.peer), ledger);
+    Match match = match_error(seed, payload_size, slot, false, message->echo, address_bytes(datagram.peer), ledger);
+    if (match.verdict == Verdict::error) describe_queued(slot == 1 ? Family::v6 : Family::v4, datagram.error, match);
+    return match;
   }
   if (message->kind == IcmpKind::error) {
-    return match_error(seed, payload_size, slot, raw, message->echo, message->quoted_destination, ledger);
+    Match match = match_error(seed, payload_size, slot, raw, message->echo, message->quoted_destination, ledger);
+    if (match.verdict == Verdict::error) {
+      match.error_type = classify_icmp_error(slot == 1 ? Family::v6 : Family::v4, message->type, message->code);
+      match.error_from = datagram.peer;
+      match.mtu = message->mtu;
+    }
+    return match;
   }
   if (message->kind != IcmpKind::echo_reply) return {};
   bool intact = false;
   const std::optional<std::uint32_t> r = named_request(seed, payload_size, slot, raw, message->echo, ledger, intact);
   if (!r || !same_host(datagram.peer, ledger.destination(ledger.destination_of(*r)).address)) return {};
-  if (!message->checksum_ok || !intact) return {Verdict::corrupt, *r};
-  return {Verdict::reply, *r};
+  if (!message->checksum_ok || !intact) return matched(Verdict::corrupt, *r);
+  return matched(Verdict::reply, *r);
 }
 
 }  // namespace netprom

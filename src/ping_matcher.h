@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "icmp_packet.h"  // IcmpErrorType
 #include "icmp_socket.h"  // Datagram, SocketKind
 #include "ping_ledger.h"
 
@@ -27,6 +28,11 @@ enum class Verdict : std::uint8_t {
 struct Match {
   Verdict verdict = Verdict::foreign;
   std::uint32_t request = 0;
+  /// error: what kind of error, who sent it (AF_UNSPEC for a local error), and the next-hop
+  /// MTU that a "fragmentation needed" / "packet too big" error carries.
+  IcmpErrorType error_type = IcmpErrorType::other;
+  SocketAddress error_from{};
+  std::optional<std::uint32_t> mtu;
 };
 
 /// Attributes a datagram read from the socket in `slot` (0: IPv4, 1: IPv6) of `kind` to one of
@@ -37,7 +43,9 @@ struct Match {
 /// are right too, and corrupt otherwise. An error is ours when the request it quotes passes
 /// the same checks against the quoted destination. When only the 8-byte echo header is quoted,
 /// the pending request with that sequence to that destination is meant: the candidates are
-/// 65,536 requests apart from ledger.first_pending() on.
+/// 65,536 requests apart from ledger.first_pending() on. An error says its type, sender and
+/// MTU: from the ICMP message itself on a raw socket (the sender is the datagram's peer), from
+/// the error-queue entry (Datagram::error) on a datagram socket.
 Match match_message(const PingSeed& seed, std::size_t payload_size, std::uint8_t slot, SocketKind kind,
                     const Datagram& datagram, const PingLedger& ledger);
 

@@ -205,10 +205,12 @@ class PingLoop {
         break;
       case Verdict::reply:
         ledger_.transition(match.request, RequestEvent::reply,
-                           round_trip_time(ledger_.sent_at(match.request), datagram.kernel_time, read));
+                           round_trip_time(ledger_.sent_at(match.request), datagram.kernel_time, read),
+                           {.ttl = datagram.ttl});
         break;
       case Verdict::error:
-        ledger_.transition(match.request, RequestEvent::error);
+        ledger_.transition(match.request, RequestEvent::error, {},
+                           {.ttl = {}, .error_type = match.error_type, .error_from = match.error_from});
         break;
     }
   }

@@ -2,6 +2,7 @@
 // The ping collector's interface: targets and options in, one PingResult per target out.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -9,10 +10,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clock.h"
 #include "family.h"
+#include "icmp_packet.h"  // IcmpErrorType
 #include "icmp_socket.h"  // IcmpPermissionError
 #include "resolve.h"
 
@@ -73,6 +76,11 @@ struct PingResult {
   /// --pmtu: the largest IP packet (header included) that reached the destination with
   /// don't-fragment set and came back; nullopt when not searched or not found by the deadline.
   std::optional<int> path_mtu{};
+  std::optional<int> reply_ttl{}; ///< IPv4 TTL / IPv6 hop limit of the last reply counted in `received`
+  /// `errors` by what the ICMP error said (index: IcmpErrorType); they add up to `errors`.
+  std::array<std::uint64_t, kIcmpErrorTypes> errors_by_type{};
+  /// The last ICMP error counted: its type and who sent it ("" for a local error), for the table.
+  std::optional<std::pair<IcmpErrorType, std::string>> last_error{};
 };
 
 /// Resolves every target concurrently, then pings them all at once from one event loop.

@@ -131,7 +131,7 @@ class ProbeLoop {
     const IcmpSocket& socket = *sockets_[slot];
     const bool v6 = socket.family() == Family::v6;
     if (datagram.from_error_queue && datagram.bytes.empty()) {  // a local error: the send that just failed
-      if (datagram.reported_mtu) local_mtu_.emplace(datagram.peer, *datagram.reported_mtu);
+      if (const auto mtu = reported_mtu(datagram)) local_mtu_.emplace(datagram.peer, *mtu);
       return;
     }
     // Error-queue entries start at the quoted request's ICMP header on both socket kinds.
@@ -150,8 +150,8 @@ class ProbeLoop {
     if (datagram.from_error_queue) {
       if (d.in_flight != index) return;  // already timed out: its answer is too late to count
       d.in_flight.reset();
-      if (datagram.reported_mtu) {
-        d.search.on_too_big(probe.size, static_cast<int>(*datagram.reported_mtu));
+      if (const auto mtu = reported_mtu(datagram)) {
+        d.search.on_too_big(probe.size, static_cast<int>(*mtu));
       } else {
         d.search.on_timeout(probe.size);  // unreachable and the like: this probe is lost
       }

@@ -10,6 +10,7 @@ namespace netprom {
 namespace {
 constexpr double kNanosPerSecond = 1e9;
 __extension__ typedef __int128 Int128;  // GCC and Clang on every 64-bit target
+std::int64_t whole_nanoseconds(double seconds) { return std::llround(seconds * kNanosPerSecond); }
 }  // namespace
 
 // The samples are whole nanoseconds (the pinger measures in them); the statistics are
@@ -23,7 +24,7 @@ std::optional<RttSummary> summarize_rtts(std::span<const double> rtt_seconds) {
   std::int64_t n = 0;
   for (const double x : rtt_seconds) {
     if (std::isnan(x)) continue;
-    const std::int64_t ns = std::llround(x * kNanosPerSecond);
+    const std::int64_t ns = whole_nanoseconds(x);
     min = n == 0 ? ns : std::min(min, ns);
     max = n == 0 ? ns : std::max(max, ns);
     sum += ns;
@@ -39,6 +40,19 @@ std::optional<RttSummary> summarize_rtts(std::span<const double> rtt_seconds) {
   s.stddev = static_cast<double>(std::sqrt(static_cast<long double>(spread)) /
                                  (static_cast<long double>(n) * kNanosPerSecond));
   return s;
+}
+
+std::optional<double> rtt_jitter(std::span<const double> rtt_seconds) {
+  Int128 sum = 0;
+  std::int64_t pairs = 0;
+  for (std::size_t i = 1; i < rtt_seconds.size(); ++i) {
+    if (std::isnan(rtt_seconds[i - 1]) || std::isnan(rtt_seconds[i])) continue;
+    const std::int64_t d = whole_nanoseconds(rtt_seconds[i]) - whole_nanoseconds(rtt_seconds[i - 1]);
+    sum += d < 0 ? -d : d;
+    ++pairs;
+  }
+  if (pairs == 0) return std::nullopt;
+  return static_cast<double>(sum) / (static_cast<double>(pairs) * kNanosPerSecond);
 }
 
 }  // namespace netprom

@@ -22,4 +22,10 @@ struct RttSummary {
 /// Pure.
 std::optional<RttSummary> summarize_rtts(std::span<const double> rtt_seconds);
 
+/// Jitter: the mean absolute difference between the RTTs of consecutive requests that both
+/// got a reply (samples i and i + 1, neither NaN), in seconds, exact over whole nanoseconds as
+/// above. Not RFC 3550's smoothed estimate, J += (|D| - J) / 16, which needs far more samples
+/// than a run has to forget its start. nullopt when no such pair exists. Pure.
+std::optional<double> rtt_jitter(std::span<const double> rtt_seconds);
+
 }  // namespace netprom

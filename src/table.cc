@@ -149,9 +149,9 @@ std::string render_table(const RunReport& r, bool color) {
       counts.push_back(fmt::format("{}/{}", p.sent, p.received));
       counts_width = std::max(counts_width, counts.back().size());
     }
-    const std::size_t name_width = 22 - (counts_width - 9);
-    fmt::format_to(it, "{}{} {:>{}} {:>5} {:>7} {:>7} {:>7} {:>6} {}{}\n", c.dim, fit("DESTINATION (ADDRESS)", name_width),
-                   "SENT/RECV", counts_width, "LOSS", "MIN ms", "AVG ms", "MAX ms", "SDEV", "RTT", c.reset);
+    const std::size_t name_width = 18 - (counts_width - 9);
+    fmt::format_to(it, "{}{} {:>{}} {:>5} {:>3} {:>7} {:>7} {:>7} {:>6} {}{}\n", c.dim, fit("DEST (ADDRESS)", name_width),
+                   "SENT/RECV", counts_width, "LOSS", "TTL", "MIN ms", "AVG ms", "MAX ms", "SDEV", "RTT", c.reset);
     for (std::size_t i = 0; i < r.ping.size(); ++i) {
       const PingResult& p = r.ping[i];
       std::string name = printable(r.targets[i].name);
@@ -172,13 +172,21 @@ std::string render_table(const RunReport& r, bool color) {
       std::string extra;
       if (p.duplicates) extra += fmt::format(" {} dup", p.duplicates);
       if (p.errors) extra += fmt::format(" {} icmp err", p.errors);
+      if (p.errors && p.last_error) {
+        // As ping says it: "From 198.18.1.2: time exceeded" (the last error; a local one has no sender).
+        std::string said(icmp_error_type_name(p.last_error->first));
+        std::replace(said.begin(), said.end(), '_', ' ');
+        if (!p.last_error->second.empty()) said = fmt::format("From {}: {}", p.last_error->second, said);
+        extra += fmt::format(" ({})", said);
+      }
       // The row is 70 columns before the sparkline; notes that do not fit in 80 go on a line
       // of their own below it, ending in column 80.
       constexpr std::size_t kBeforeSpark = 70;
       if (!extra.empty() && kBeforeSpark + columns(spark) + extra.size() > 80)
         extra = fmt::format("\n{:>80}", std::string_view(extra).substr(1));
-      fmt::format_to(it, "{} {:>{}} {}{:>5}{} {} {}{}{}{}\n", fit(name, name_width), counts[i], counts_width, tint,
-                     loss_text, c.reset, rtts, tint, spark, c.reset, extra);
+      const std::string ttl = p.reply_ttl ? fmt::format("{}", *p.reply_ttl) : "-";
+      fmt::format_to(it, "{} {:>{}} {}{:>5}{} {:>3} {} {}{}{}{}\n", fit(name, name_width), counts[i], counts_width, tint,
+                     loss_text, c.reset, ttl, rtts, tint, spark, c.reset, extra);
     }
   } else if (r.ping_enabled) {
     fmt::format_to(it, "{}ping failed: see the error above{}\n", c.red, c.reset);

@@ -99,12 +99,12 @@ class FakeIcmpSocket final : public IcmpSocket {
 
   /// Queues a datagram that becomes readable at `at`. The kernel timestamp defaults to the
   /// wall clock at `at`; pass one explicitly to model a reply that sat in the queue.
-  /// `reported_mtu`: an EMSGSIZE error-queue entry's MTU (Datagram::reported_mtu).
+  /// `ttl` and `error` are the control data (IP_TTL / IPV6_HOPLIMIT, IP_RECVERR) it comes with.
   void deliver(MonoTime at, const SocketAddress& from, std::vector<std::byte> bytes,
                std::optional<WallTime> kernel_time = std::nullopt, bool error_queue = false,
-               std::optional<std::uint32_t> reported_mtu = std::nullopt) {
+               std::optional<int> ttl = std::nullopt, std::optional<QueuedError> error = std::nullopt) {
     Item item{from, std::move(bytes), kernel_time ? kernel_time : std::optional(clock_.wall_at(at)), error_queue,
-              reported_mtu};
+              ttl, error};
     queue_.emplace(at, std::move(item));
   }
 
@@ -139,7 +139,8 @@ class FakeIcmpSocket final : public IcmpSocket {
       out[i].peer = delivered_[i].from;
       out[i].kernel_time = delivered_[i].kernel_time;
       out[i].from_error_queue = delivered_[i].error_queue;
-      out[i].reported_mtu = delivered_[i].reported_mtu;
+      out[i].ttl = delivered_[i].ttl;
+      out[i].error = delivered_[i].error;
     }
     ++receive_calls;
     if (n == 0 && !last_receive_full_) ++needless_receives;
@@ -153,7 +154,8 @@ class FakeIcmpSocket final : public IcmpSocket {
     std::vector<std::byte> bytes;
     std::optional<WallTime> kernel_time;
     bool error_queue;
-    std::optional<std::uint32_t> reported_mtu;
+    std::optional<int> ttl;
+    std::optional<QueuedError> error;
   };
   FakeClock& clock_;
   Family family_;

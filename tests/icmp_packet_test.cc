@@ -264,4 +264,47 @@ BOOST_AUTO_TEST_CASE(bad_ipv4_header_is_rejected) {
   BOOST_TEST(!parse_icmp_message(IcmpWire::ipv4_raw, long_total));
 }
 
+BOOST_AUTO_TEST_CASE(error_types_read_the_same_for_ipv4_and_ipv6) {
+  using T = IcmpErrorType;
+  BOOST_TEST((classify_icmp_error(Family::v4, 3, 1) == T::destination_unreachable));
+  BOOST_TEST((classify_icmp_error(Family::v4, 3, 4) == T::packet_too_big));  // fragmentation needed
+  BOOST_TEST((classify_icmp_error(Family::v4, 11, 0) == T::time_exceeded));
+  BOOST_TEST((classify_icmp_error(Family::v4, 12, 0) == T::parameter_problem));
+  BOOST_TEST((classify_icmp_error(Family::v4, 4, 0) == T::other));  // source quench
+  BOOST_TEST((classify_icmp_error(Family::v6, 1, 3) == T::destination_unreachable));
+  BOOST_TEST((classify_icmp_error(Family::v6, 2, 0) == T::packet_too_big));
+  BOOST_TEST((classify_icmp_error(Family::v6, 3, 0) == T::time_exceeded));
+  BOOST_TEST((classify_icmp_error(Family::v6, 4, 1) == T::parameter_problem));
+  BOOST_TEST((classify_icmp_error(Family::v6, 137, 0) == T::other));  // redirect
+  BOOST_TEST(icmp_error_type_name(T::destination_unreachable) == "destination_unreachable");
+  BOOST_TEST(icmp_error_type_name(T::time_exceeded) == "time_exceeded");
+  BOOST_TEST(icmp_error_type_name(T::packet_too_big) == "packet_too_big");
+  BOOST_TEST(icmp_error_type_name(T::parameter_problem) == "parameter_problem");
+  BOOST_TEST(icmp_error_type_name(T::other) == "other");
+}
+
+BOOST_AUTO_TEST_CASE(too_big_errors_carry_the_next_hop_mtu) {
+  const auto sent4 = request(Family::v4, 7, 8, 9);
+  auto frag = fake::icmp4_error(3, 4, sent4, "198.18.0.1", "198.18.0.9", sent4.size());
+  fake::put16(frag, 6, 1400);
+  fake::fix_checksum(frag);
+  auto message = parse_icmp_message(IcmpWire::ipv4_datagram, frag);
+  BOOST_REQUIRE(message);
+  BOOST_TEST((message->kind == IcmpKind::error));
+  BOOST_TEST(message->mtu.value_or(0) == 1400u);
+  // Host unreachable has no MTU, even with bytes in that place.
+  auto unreachable = fake::icmp4_error(3, 1, sent4, "198.18.0.1", "198.18.0.9", sent4.size());
+  fake::put16(unreachable, 6, 1400);
+  fake::fix_checksum(unreachable);
+  BOOST_TEST(!parse_icmp_message(IcmpWire::ipv4_datagram, unreachable)->mtu);
+  const auto sent6 = request(Family::v6, 1, 2, 3);
+  auto too_big = fake::icmp6_error(2, 0, sent6, "fd00::1", "fd00::9", sent6.size());
+  fake::put16(too_big, 4, 0x0001);  // 32-bit MTU: 0x00010578 = 66936 (a jumbo link)
+  fake::put16(too_big, 6, 0x0578);
+  message = parse_icmp_message(IcmpWire::ipv6, too_big);
+  BOOST_REQUIRE(message);
+  BOOST_TEST((message->kind == IcmpKind::error));
+  BOOST_TEST(message->mtu.value_or(0) == 66936u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

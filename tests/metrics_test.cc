@@ -36,6 +36,8 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
   ping[0] = {true, "192.0.2.1", Family::v4, 4, 3, 2, 1, 0, 0, {0.001, NAN, 0.003, 0.002}};
   ping[1] = {true, "fd00::2", Family::v6, 2, 0, 0, 0, 1, 0, {NAN, NAN}};
   ping[1].send_errors = 3;
+  ping[1].errors_by_type[static_cast<std::size_t>(IcmpErrorType::time_exceeded)] = 1;
+  ping[0].reply_ttl = 63;
   ping[2] = {};
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
@@ -82,7 +84,25 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
   BOOST_TEST(lines_starting(text, "netprom_ping_run_packets_duplicate{").front() ==
              "netprom_ping_run_packets_duplicate" + l0 + " 2");
   BOOST_TEST(lines_starting(text, "netprom_ping_run_packets_late{").front() == "netprom_ping_run_packets_late" + l0 + " 1");
-  BOOST_TEST(lines_starting(text, "netprom_ping_icmp_errors{")[1] == R"(netprom_ping_icmp_errors{dest="lost"} 1)");
+  // Every type for every destination, so that a rate or an alert never meets a missing series.
+  const std::vector<std::string> errors = lines_starting(text, "netprom_ping_icmp_errors{");
+  BOOST_TEST(errors.size() == 15u);
+  BOOST_TEST(std::vector<std::string>(errors.begin() + 5, errors.begin() + 10) ==
+                 (std::vector<std::string>{R"(netprom_ping_icmp_errors{dest="lost",type="destination_unreachable"} 0)",
+                                           R"(netprom_ping_icmp_errors{dest="lost",type="time_exceeded"} 1)",
+                                           R"(netprom_ping_icmp_errors{dest="lost",type="packet_too_big"} 0)",
+                                           R"(netprom_ping_icmp_errors{dest="lost",type="parameter_problem"} 0)",
+                                           R"(netprom_ping_icmp_errors{dest="lost",type="other"} 0)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(errors.front() == "netprom_ping_icmp_errors" + l0.substr(0, l0.size() - 1) + ",type=\"destination_unreachable\"} 0");
+  // Reply TTL and jitter: only where a reply (a pair of consecutive replies) came; the one pair
+  // here is 0.003 -> 0.002.
+  BOOST_TEST(lines_starting(text, "netprom_ping_reply_ttl{") ==
+                 std::vector<std::string>{"netprom_ping_reply_ttl" + l0 + " 63"},
+             boost::test_tools::per_element());
+  BOOST_TEST(lines_starting(text, "netprom_ping_rtt_jitter_seconds{") ==
+                 std::vector<std::string>{"netprom_ping_rtt_jitter_seconds" + l0 + " 0.001"},
+             boost::test_tools::per_element());
   BOOST_TEST(lines_starting(text, "netprom_ping_target_info{") ==
                  (std::vector<std::string>{
                      R"(netprom_ping_target_info{dest="up\"host",site="a\nb",address="192.0.2.1",family="ipv4"} 1)",

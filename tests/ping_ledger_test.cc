@@ -164,4 +164,46 @@ BOOST_AUTO_TEST_CASE(round_trip_time_detects_a_wall_clock_step_by_the_offset) {
   BOOST_TEST((round_trip_time(at(0s), w0 - 1ms, at(15ms)) == 0ms));
 }
 
+BOOST_AUTO_TEST_CASE(reply_ttl_is_the_last_counted_replys) {
+  const std::uint32_t r0 = ledger.record_send(a, at(0s), 0);
+  const std::uint32_t r1 = ledger.record_send(a, at(1s), 0);
+  const std::uint32_t r2 = ledger.record_send(a, at(2s), 0);
+  ledger.transition(r1, RequestEvent::reply, 5ms, {.ttl = 63});
+  ledger.transition(r0, RequestEvent::reply, 3s, {.ttl = 60});    // late: not counted, TTL unchanged
+  ledger.transition(r1, RequestEvent::reply, 5ms, {.ttl = 61});   // duplicate: unchanged
+  ledger.transition(r2, RequestEvent::reply, 5ms, {.ttl = 62});
+  const auto results = ledger.take_results(3);
+  BOOST_TEST(results[1].reply_ttl.value_or(0) == 62);
+  BOOST_TEST(!results[0].reply_ttl);  // nothing came back from the other destination
+}
+
+BOOST_AUTO_TEST_CASE(errors_are_counted_by_type_with_the_last_sender) {
+  const std::uint32_t r0 = ledger.record_send(a, at(0s), 0);
+  const std::uint32_t r1 = ledger.record_send(a, at(1s), 0);
+  const std::uint32_t r2 = ledger.record_send(a, at(2s), 0);
+  const std::uint32_t r3 = ledger.record_send(b, at(2s), 0);
+  ledger.transition(r0, RequestEvent::error, {},
+                    {.ttl = {}, .error_type = IcmpErrorType::time_exceeded, .error_from = fake::address("198.18.1.2")});
+  ledger.transition(r0, RequestEvent::error, {},  // a second error about the same request counts once
+                    {.ttl = {}, .error_type = IcmpErrorType::other, .error_from = fake::address("198.18.1.3")});
+  ledger.transition(r1, RequestEvent::error, {},
+                    {.ttl = {}, .error_type = IcmpErrorType::packet_too_big, .error_from = fake::address("198.18.1.4")});
+  ledger.transition(r2, RequestEvent::error);  // a local error: type other, no sender
+  ledger.transition(r3, RequestEvent::error, {},
+                    {.ttl = {}, .error_type = IcmpErrorType::time_exceeded, .error_from = fake::address("fd00:1::2")});
+  const auto results = ledger.take_results(3);
+  const PingResult& v4 = results[1];
+  BOOST_TEST(v4.errors == 3u);
+  BOOST_TEST(v4.errors_by_type[static_cast<std::size_t>(IcmpErrorType::time_exceeded)] == 1u);
+  BOOST_TEST(v4.errors_by_type[static_cast<std::size_t>(IcmpErrorType::packet_too_big)] == 1u);
+  BOOST_TEST(v4.errors_by_type[static_cast<std::size_t>(IcmpErrorType::other)] == 1u);
+  BOOST_TEST(v4.errors_by_type[static_cast<std::size_t>(IcmpErrorType::destination_unreachable)] == 0u);
+  BOOST_REQUIRE(v4.last_error);
+  BOOST_TEST((v4.last_error->first == IcmpErrorType::other));
+  BOOST_TEST(v4.last_error->second == "");
+  BOOST_REQUIRE(results[0].last_error);
+  BOOST_TEST((results[0].last_error->first == IcmpErrorType::time_exceeded));
+  BOOST_TEST(results[0].last_error->second == "fd00:1::2");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

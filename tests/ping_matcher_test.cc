@@ -129,4 +129,58 @@ BOOST_AUTO_TEST_CASE(truncated_datagrams_are_foreign) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(raw_error_says_its_type_sender_and_mtu) {
+  const auto request = send(a);
+  Match m = raw4(fake::icmp4_error(11, 0, request, "198.18.0.1", "198.18.0.2", request.size()), "198.18.1.2");
+  BOOST_TEST((m.verdict == Verdict::error));
+  BOOST_TEST((m.error_type == IcmpErrorType::time_exceeded));
+  BOOST_TEST(format_address(m.error_from) == "198.18.1.2");
+  BOOST_TEST(!m.mtu);
+  auto frag = fake::icmp4_error(3, 4, request, "198.18.0.1", "198.18.0.2", request.size());
+  fake::put16(frag, 6, 1400);
+  fake::fix_checksum(frag);
+  m = raw4(frag, "198.18.1.2");
+  BOOST_TEST((m.error_type == IcmpErrorType::packet_too_big));
+  BOOST_TEST(m.mtu.value_or(0) == 1400u);
+  // IPv6: the sender is the datagram's peer too.
+  const auto request6 = send(v6);
+  const auto error6 = fake::icmp6_error(3, 0, request6, "fd00::1", "fd00::2", request6.size());
+  Datagram d;
+  d.bytes = error6;
+  d.peer = fake::address("fd00:1::2");
+  m = match_message(seed, kSize, 1, SocketKind::raw, d, ledger);
+  BOOST_TEST((m.verdict == Verdict::error));
+  BOOST_TEST((m.error_type == IcmpErrorType::time_exceeded));
+  BOOST_TEST(format_address(m.error_from) == "fd00:1::2");
+}
+
+BOOST_AUTO_TEST_CASE(error_queue_entry_says_the_type_and_the_offender) {
+  const auto request = send(a);
+  Datagram d;
+  d.bytes = request;
+  d.peer = fake::address("198.18.0.2");
+  d.from_error_queue = true;
+  QueuedError e;
+  e.origin = QueuedError::Origin::icmp;
+  e.type = 3;
+  e.code = 4;
+  e.info = 1400;
+  e.offender = fake::address("198.18.1.2");
+  d.error = e;
+  Match m = match_message(seed, kSize, 0, SocketKind::datagram, d, ledger);
+  BOOST_TEST((m.verdict == Verdict::error));
+  BOOST_TEST((m.error_type == IcmpErrorType::packet_too_big));
+  BOOST_TEST(format_address(m.error_from) == "198.18.1.2");
+  BOOST_TEST(m.mtu.value_or(0) == 1400u);
+  // A local failure (no ICMP message): type other, nobody sent it.
+  e.origin = QueuedError::Origin::local;
+  e.offender = SocketAddress{};
+  d.error = e;
+  m = match_message(seed, kSize, 0, SocketKind::datagram, d, ledger);
+  BOOST_TEST((m.verdict == Verdict::error));
+  BOOST_TEST((m.error_type == IcmpErrorType::other));
+  BOOST_TEST(m.error_from.base.sa_family == AF_UNSPEC);
+  BOOST_TEST(!m.mtu);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

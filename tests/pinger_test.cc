@@ -274,6 +274,51 @@ BOOST_AUTO_TEST_CASE(error_queue_entry_on_datagram_socket_is_an_error) {
   BOOST_TEST(results[1].errors == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(reply_ttl_is_the_one_the_last_counted_reply_came_with) {
+  int next_ttl = 60;
+  v4.on_send = [this, &next_ttl](const FakeIcmpSocket::Sent& s) {
+    v4.deliver(s.at + 1ms, s.to, reply_for(s), std::nullopt, false, next_ttl++);
+    return 0;
+  };
+  v6.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    v6.deliver(s.at + 1ms, s.to, reply_for(s));  // the kernel gave no hop limit
+    return 0;
+  };
+  const auto results = run();
+  // Requests alternate between 198.18.0.2 and 198.18.0.3: TTLs 60, 61 (first round), 62, 63,
+  // 64, 65; each destination keeps its own last one.
+  BOOST_TEST(results[0].reply_ttl.value_or(0) == 64);
+  BOOST_TEST(results[2].reply_ttl.value_or(0) == 65);
+  BOOST_TEST(!results[1].reply_ttl);
+}
+
+BOOST_AUTO_TEST_CASE(errors_carry_type_and_router_from_the_packet_and_from_the_error_queue) {
+  v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto error = fake::icmp4_error(11, 0, s.bytes, "198.18.0.1", format_address(s.to), s.bytes.size());
+    v4.deliver(s.at + 3ms, fake::address("198.18.1.2"), fake::with_ipv4_header(error, "198.18.1.2", "198.18.0.1"));
+    return 0;
+  };
+  v6.on_send = [this](const FakeIcmpSocket::Sent& s) {
+    auto as_sent = s.bytes;
+    fake::put16(as_sent, 4, 0x4242);
+    QueuedError e;
+    e.origin = QueuedError::Origin::icmp6;
+    e.type = 2;  // packet too big
+    e.info = 1400;
+    e.offender = fake::address("fd00:1::2");
+    v6.deliver(s.at + 2ms, s.to, as_sent, std::nullopt, true, std::nullopt, e);
+    return 0;
+  };
+  const auto results = run();
+  BOOST_TEST(results[0].errors_by_type[static_cast<std::size_t>(IcmpErrorType::time_exceeded)] == 3u);
+  BOOST_REQUIRE(results[0].last_error);
+  BOOST_TEST(results[0].last_error->second == "198.18.1.2");
+  BOOST_TEST(results[1].errors_by_type[static_cast<std::size_t>(IcmpErrorType::packet_too_big)] == 3u);
+  BOOST_REQUIRE(results[1].last_error);
+  BOOST_TEST((results[1].last_error->first == IcmpErrorType::packet_too_big));
+  BOOST_TEST(results[1].last_error->second == "fd00:1::2");
+}
+
 BOOST_AUTO_TEST_CASE(raw_ipv6_error_with_quoted_request_is_attributed) {
   FakeIcmpSocket raw6(clock, Family::v6, SocketKind::raw, 5);
   raw6.on_send = [&raw6](const FakeIcmpSocket::Sent& s) {

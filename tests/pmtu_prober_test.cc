@@ -22,6 +22,18 @@ namespace {
 // (an error-queue entry quoting the probe, with the MTU) unless it is a black hole. A probe
 // larger than the device fails at once with EMSGSIZE; IPv4 queues the device's MTU as a
 // local error. IPv4 on a raw socket, IPv6 on a datagram socket: both wire formats.
+// The error-queue entry the kernel makes of a packet too big for a link (EMSGSIZE, the MTU in
+// ee_info): from a router's ICMP error or from the local device.
+QueuedError too_big(int mtu, QueuedError::Origin origin) {
+  QueuedError e;
+  e.origin = origin;
+  if (origin == QueuedError::Origin::icmp) e.type = 3, e.code = 4;  // fragmentation needed
+  if (origin == QueuedError::Origin::icmp6) e.type = 2;             // packet too big
+  e.error = EMSGSIZE;
+  e.info = static_cast<std::uint32_t>(mtu);
+  return e;
+}
+
 struct Network {
   fake::FakeClock clock;
   FakeIcmpSocket v4{clock, Family::v4, SocketKind::raw, 3};
@@ -41,7 +53,7 @@ struct Network {
         const int size = static_cast<int>(s.bytes.size() - kIcmpHeaderSize) + probe_overhead(family);
         if (size > device) {
           ++too_big_locally;
-          if (family == Family::v4) socket->deliver(s.at, s.to, {}, std::nullopt, true, device);
+          if (family == Family::v4) socket->deliver(s.at, s.to, {}, std::nullopt, true, std::nullopt, too_big(device, QueuedError::Origin::local));
           return EMSGSIZE;
         }
         ++sent_out;
@@ -49,7 +61,8 @@ struct Network {
           if (!black_hole) {
             // Linux quotes at most 576 bytes of an IPv4 packet; the entry starts at the ICMP header.
             std::vector<std::byte> quoted(s.bytes.begin(), s.bytes.begin() + std::min<std::ptrdiff_t>(548, std::ssize(s.bytes)));
-            socket->deliver(s.at + 1ms, s.to, quoted, std::nullopt, true, static_cast<std::uint32_t>(mtu));
+            socket->deliver(s.at + 1ms, s.to, quoted, std::nullopt, true, std::nullopt,
+                            too_big(mtu, family == Family::v4 ? QueuedError::Origin::icmp : QueuedError::Origin::icmp6));
           }
           return 0;
         }

@@ -87,4 +87,25 @@ BOOST_AUTO_TEST_CASE(stddev_is_the_population_form_exact_in_nanoseconds) {
   BOOST_TEST(fmt::format("{}", m->stddev) == "5e-10");
 }
 
+BOOST_AUTO_TEST_CASE(jitter_of_a_peer_alternating_10_and_30_ms_is_exactly_0_020) {
+  const std::vector<double> rtt{0.010, 0.030, 0.010, 0.030, 0.010};
+  BOOST_TEST(netprom::rtt_jitter(rtt).value_or(-1) == 0.020);
+}
+
+BOOST_AUTO_TEST_CASE(jitter_uses_only_consecutive_requests_that_both_got_a_reply) {
+  // Pairs (0.001, 0.004) and (0.010, 0.004): |3 ms| and |6 ms|; the lost request breaks the
+  // pair around it (0.004 -> NaN -> 0.010 is no pair).
+  const std::vector<double> rtt{0.001, 0.004, NAN, 0.010, 0.004};
+  BOOST_TEST(netprom::rtt_jitter(rtt).value_or(-1) == 0.0045);
+  // Mean of |1 ns| and |2 ns| is 1.5 ns, exactly.
+  BOOST_TEST(netprom::rtt_jitter(std::vector<double>{0.000000001, 0.000000002, 0.000000004}).value_or(-1) == 1.5e-9);
+}
+
+BOOST_AUTO_TEST_CASE(jitter_is_absent_without_a_pair) {
+  BOOST_TEST(!netprom::rtt_jitter(std::vector<double>{}));
+  BOOST_TEST(!netprom::rtt_jitter(std::vector<double>{0.010}));
+  BOOST_TEST(!netprom::rtt_jitter(std::vector<double>{0.010, NAN, 0.030}));
+  BOOST_TEST(netprom::rtt_jitter(std::vector<double>{0.010, 0.010}).value_or(-1) == 0.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

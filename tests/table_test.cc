@@ -48,6 +48,7 @@ BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
                                   {"a\nb", "x.invalid", Family::any, {}, ""}};
   std::vector<PingResult> ping(2);
   ping[0] = {true, "192.0.2.1", Family::v4, 4, 3, 1, 0, 0, 0, {0.001, NAN, 0.003, 0.002}};
+  ping[0].reply_ttl = 63;
   std::vector<LinkStats> links(1);
   links[0].name = "eth0";
   links[0].oper_up = true;
@@ -59,9 +60,9 @@ BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
   r.ping = ping;
   r.links = links;
   std::string expected =
-      "DESTINATION (ADDRESS)  SENT/RECV  LOSS  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
-      "gw (192.0.2.1)               4/3   25%   1.000   2.000   3.000  0.816 ▁×█▅ 1 dup\n"
-      "a\\x0ab                       0/0     - name did not resolve\n"
+      "DEST (ADDRESS)     SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
+      "gw (192.0.2.1)           4/3   25%  63   1.000   2.000   3.000  0.816 ▁×█▅ 1 dup\n"
+      "a\\x0ab                   0/0     - name did not resolve\n"
       "\n"
       "DEVICE       LINK         RX  PACKETS  ERR  DROP         TX  PACKETS  ERR  DROP\n"
       "eth0         up      2.0 KiB        3    0     0        0 B        0    0     0\n";
@@ -119,16 +120,18 @@ BOOST_AUTO_TEST_CASE(long_counts_slow_replies_and_notes_keep_the_table_within_80
   ping[0] = {true, "192.0.2.1", Family::v4, 10000, 10000, 0, 0, 0, 0, std::vector<double>(10000, 0.001)};
   ping[1] = {true, "192.0.2.2", Family::v4, 2, 2, 0, 0, 0, 0, {0.5, 3599.5}};
   ping[2] = {true, "192.0.2.3", Family::v4, 10, 10, 12, 0, 3, 0, std::vector<double>(10, 0.002)};
+  ping[2].last_error.emplace(IcmpErrorType::time_exceeded, "198.18.1.2");
+  ping[2].reply_ttl = 255;
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
   r.targets = targets;
   r.ping = ping;
   const std::string expected =
-      "DESTINATION (ADDRES…   SENT/RECV  LOSS  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
-      "a-rather-long-desti… 10000/10000    0%   1.000   1.000   1.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
-      "slow (192.0.2.2)             2/2    0% 500.000 1800000 3599500 1799500 ▁█\n"
-      "dups (192.0.2.3)           10/10    0%   2.000   2.000   2.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
-      "                                                               12 dup 3 icmp err\n";
+      "DEST (ADDRESS)     SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
+      "a-rather-long-d… 10000/10000    0%   -   1.000   1.000   1.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
+      "slow (192.0.2.2)         2/2    0%   - 500.000 1800000 3599500 1799500 ▁█\n"
+      "dups (192.0.2.3)       10/10    0% 255   2.000   2.000   2.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
+      "                              12 dup 3 icmp err (From 198.18.1.2: time exceeded)\n";
   const std::string table = render_table(r, false);
   BOOST_TEST(table == expected);
   BOOST_TEST(widest_line(table) <= 80u);

@@ -215,6 +215,7 @@ expect_counts() {
     key=${kv%%=*}
     case $key in
       sent | received | duplicate | late) expect_metric "$file" "netprom_ping_run_packets_$key" "$dest" "${kv#*=}" ;;
+      icmp_errors) fail "expect_counts: icmp_errors has a type label; use expect_icmp_errors" ;;
       *) expect_metric "$file" "netprom_ping_$key" "$dest" "${kv#*=}" ;;
     esac
   done
@@ -261,75 +262,112 @@ for_each_path() {
   "$1"
 }
 
-# netns_mtu_router_setup: client $NS_C -- router $NS_MTU_R -- peer $NS_P, the router forwarding,
-# the router-peer link 1400 bytes (both ends), the client's link 1500. The peer's kernel answers
-# echo requests itself (no responder). Addresses: client 198.18.0.1/24 fd00::1/64, router
-# 198.18.0.254 fd00::fe (client side) and 198.18.1.1 fd00:1::1 (peer side), peer $MTU_PEER4
-# $MTU_PEER6. Cleans up with the rest on exit.
-NS_MTU_R=rspr$$
-MTU_PEER4=198.18.1.2
-MTU_PEER6=fd00:1::2
-netns_mtu_router_cleanup() {
+# expect_icmp_errors FILE DEST UNREACHABLE TIME_EXCEEDED TOO_BIG PARAMETER OTHER: the five
+# netprom_ping_icmp_errors{dest="DEST",type=...} values, in that order, compared exactly.
+expect_icmp_errors() {
+  local file=$1 dest=$2 t got
+  shift 2
+  for t in destination_unreachable time_exceeded packet_too_big parameter_problem other; do
+    got=$(awk -v p="netprom_ping_icmp_errors{dest=\"$dest\",type=\"$t\"}" \
+      'index($0, p " ") == 1 { print $NF; found = 1 } END { if (!found) print "absent" }' "$file")
+    if [ "$got" != "$1" ]; then
+      echo "--- output ($file):" >&2
+      grep "dest=\"$dest\"" "$file" >&2 || true
+      fail "netprom_ping_icmp_errors{dest=\"$dest\",type=\"$t\"}: expected $1, got $got"
+    fi
+    shift
+  done
+}
+
+# netns_router_setup: client -- router -- peer, each link a veth pair, forwarding on in the
+# router namespace $NS_R, instead of netns_setup's one link:
+#   client $NS_C  198.18.1.1/24 fd00:1::1/64  (default routes via the router)
+#   router $NS_R  198.18.1.2/24 fd00:1::2/64  |  198.18.2.1/24 fd00:2::1/64
+#   peer   $NS_P  198.18.2.2/24 fd00:2::2/64  (default routes via the router)
+# PEER4/PEER6 and CLIENT4/CLIENT6 are set to these; ROUTER4/ROUTER6 are the router's addresses
+# on the client's side, the source of its ICMP errors. The router does not rate-limit ICMP
+# errors (icmp_ratelimit 0), so every request that runs out of TTL gets its time exceeded.
+# Arms its own cleanup trap (the router namespace, then rsp_cleanup). Options: --mtu N makes
+# the router-peer link N bytes (both ends; the client's link stays 1500), --kernel-echo leaves
+# the peer's kernel answering echo requests (no responder needed).
+NS_R=rspr$$
+VETH_RC=rspd$$
+VETH_RP=rspe$$
+ROUTER4=198.18.1.2
+ROUTER6=fd00:1::2
+
+rsp_router_cleanup() {
   local pid
-  if ip netns pids "$NS_MTU_R" >/dev/null 2>&1; then
-    for pid in $(ip netns pids "$NS_MTU_R" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-    ip netns del "$NS_MTU_R" 2>/dev/null || true
+  if ip netns pids "$NS_R" >/dev/null 2>&1; then
+    for pid in $(ip netns pids "$NS_R" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$NS_R" 2>/dev/null || true
   fi
   rsp_cleanup
 }
-netns_mtu_router_setup() {
-  trap netns_mtu_router_cleanup EXIT
+
+netns_router_setup() {
+  local far_mtu=1500 kernel_echo=0
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --mtu) far_mtu=$2; shift 2 ;;
+      --kernel-echo) kernel_echo=1; shift ;;
+      *) fail "netns_router_setup: unknown option $1" ;;
+    esac
+  done
+  trap rsp_router_cleanup EXIT
   trap 'exit 130' INT TERM
+  CLIENT4=198.18.1.1 CLIENT6=fd00:1::1 PEER4=198.18.2.2 PEER6=fd00:2::2
   RSP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rsp.$$.XXXXXX")
   chmod 0755 "$RSP_TMP"
   local ns
-  for ns in "$NS_C" "$NS_MTU_R" "$NS_P"; do
+  for ns in "$NS_C" "$NS_R" "$NS_P"; do
     ip netns add "$ns" || fail "cannot create namespace $ns"
     ip -n "$ns" link set lo up
-    # No duplicate address detection on the links made next: a tentative link-local address
-    # would hold up the router's neighbour discovery for a second or more.
-    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 ||
+    # No duplicate address detection, also for the link-local addresses that neighbour
+    # discovery and the router use: a tentative one loses the first replies for about 2 s.
+    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 ||
       fail "cannot switch off DAD in $ns"
   done
-  ip link add "$VETH_C" netns "$NS_C" type veth peer name "rspra$$" netns "$NS_MTU_R" ||
-    fail "cannot create veth pair $VETH_C/rspra$$"
-  ip link add "rsprb$$" netns "$NS_MTU_R" mtu 1400 type veth peer name "$VETH_P" netns "$NS_P" mtu 1400 ||
-    fail "cannot create veth pair rsprb$$/$VETH_P"
-  ip -n "$NS_C" addr add "$CLIENT4/24" dev "$VETH_C"
-  ip -n "$NS_C" addr add "$CLIENT6/64" dev "$VETH_C" nodad
-  ip -n "$NS_MTU_R" addr add 198.18.0.254/24 dev "rspra$$"
-  ip -n "$NS_MTU_R" addr add fd00::fe/64 dev "rspra$$" nodad
-  ip -n "$NS_MTU_R" addr add 198.18.1.1/24 dev "rsprb$$"
-  ip -n "$NS_MTU_R" addr add fd00:1::1/64 dev "rsprb$$" nodad
-  ip -n "$NS_P" addr add "$MTU_PEER4/24" dev "$VETH_P"
-  ip -n "$NS_P" addr add "$MTU_PEER6/64" dev "$VETH_P" nodad
-  ip -n "$NS_C" link set "$VETH_C" up
-  ip -n "$NS_MTU_R" link set "rspra$$" up
-  ip -n "$NS_MTU_R" link set "rsprb$$" up
-  ip -n "$NS_P" link set "$VETH_P" up
-  ip -n "$NS_C" route add default via 198.18.0.254 || fail "cannot route the client through the router"
-  ip -n "$NS_C" -6 route add default via fd00::fe || fail "cannot route the client through the router (IPv6)"
-  ip -n "$NS_P" route add default via 198.18.1.1 || fail "cannot route the peer through the router"
-  ip -n "$NS_P" -6 route add default via fd00:1::1 || fail "cannot route the peer through the router (IPv6)"
-  ip netns exec "$NS_MTU_R" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 ||
-    fail "cannot switch on forwarding in $NS_MTU_R"
+  ip link add "$VETH_C" netns "$NS_C" type veth peer name "$VETH_RC" netns "$NS_R" ||
+    fail "cannot create veth pair $VETH_C/$VETH_RC"
+  ip link add "$VETH_RP" netns "$NS_R" mtu "$far_mtu" type veth peer name "$VETH_P" netns "$NS_P" mtu "$far_mtu" ||
+    fail "cannot create veth pair $VETH_RP/$VETH_P"
+  local spec dev a4 a6
+  for spec in "$NS_C $VETH_C $CLIENT4 $CLIENT6" "$NS_R $VETH_RC $ROUTER4 $ROUTER6" \
+              "$NS_R $VETH_RP 198.18.2.1 fd00:2::1" "$NS_P $VETH_P $PEER4 $PEER6"; do
+    read -r ns dev a4 a6 <<<"$spec"
+    ip -n "$ns" addr add "$a4/24" dev "$dev"
+    ip -n "$ns" addr add "$a6/64" dev "$dev" nodad
+    ip -n "$ns" link set "$dev" up
+  done
+  ip -n "$NS_C" route add default via "$ROUTER4"
+  ip -n "$NS_C" -6 route add default via "$ROUTER6"
+  ip -n "$NS_P" route add default via 198.18.2.1
+  ip -n "$NS_P" -6 route add default via fd00:2::1
+  ip netns exec "$NS_R" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+    net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || fail "cannot set up forwarding in $NS_R"
+  if [ "$kernel_echo" = 0 ]; then
+    ip netns exec "$NS_P" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 net.ipv6.icmp.echo_ignore_all=1 ||
+      fail "cannot switch off kernel echo replies in $NS_P"
+  fi
   local i
   for i in $(seq 50); do
     if ip -n "$NS_C" -o link show "$VETH_C" | grep -q 'state UP' &&
-       ip -n "$NS_P" -o link show "$VETH_P" | grep -q 'state UP' &&
-       [ "$(ip -n "$NS_MTU_R" -o link show up | grep -c 'state UP')" -eq 2 ]; then
+       ip -n "$NS_R" -o link show "$VETH_RC" | grep -q 'state UP' &&
+       ip -n "$NS_R" -o link show "$VETH_RP" | grep -q 'state UP' &&
+       ip -n "$NS_P" -o link show "$VETH_P" | grep -q 'state UP'; then
       return 0
     fi
     sleep 0.1
   done
-  fail "the router's links did not come up"
+  fail "veth pairs did not come up"
 }
 
-# netns_mtu_router_black_hole: the router drops the "fragmentation needed" / "packet too big"
+# netns_router_black_hole: the router drops the "fragmentation needed" / "packet too big"
 # errors it would send (nft, counted), so only probing can find the path MTU.
-netns_mtu_router_black_hole() {
+netns_router_black_hole() {
   need_tools nft
-  ip netns exec "$NS_MTU_R" nft -f - <<'NFT' || fail "cannot add the black-hole rules in $NS_MTU_R"
+  ip netns exec "$NS_R" nft -f - <<'NFT' || fail "cannot add the black-hole rules in $NS_R"
 table inet blackhole {
   chain out {
     type filter hook output priority 0;
@@ -340,8 +378,8 @@ table inet blackhole {
 NFT
 }
 
-# netns_mtu_router_dropped: how many "too big" errors the black-hole rules dropped (both families).
-netns_mtu_router_dropped() {
-  ip netns exec "$NS_MTU_R" nft list chain inet blackhole out |
+# netns_router_dropped: how many "too big" errors the black-hole rules dropped (both families).
+netns_router_dropped() {
+  ip netns exec "$NS_R" nft list chain inet blackhole out |
     awk '/counter packets/ { for (i = 1; i <= NF; i++) if ($i == "packets") n += $(i + 1) } END { print n + 0 }'
 }

@@ -9,14 +9,14 @@ set -eu
 need_root
 need_tools nft
 need_binary "$NETPROM"
-netns_mtu_router_setup
-netns_mtu_router_black_hole
+netns_router_setup --mtu 1400 --kernel-echo
+netns_router_black_hole
 
 scenario() {
   local out=$RSP_TMP/pmtu.$PATH_NAME.prom before after
-  before=$(netns_mtu_router_dropped)
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" --pmtu -c 1 -W 1 -w 45 v4="$MTU_PEER4" v6="$MTU_PEER6"
-  after=$(netns_mtu_router_dropped)
+  before=$(netns_router_dropped)
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" --pmtu -c 1 -W 1 -w 45 v4="$PEER4" v6="$PEER6"
+  after=$(netns_router_dropped)
   [ "$after" -gt "$before" ] || fail "the router dropped no 'too big' error ($before before, $after after)"
   local d
   for d in v4 v6; do

@@ -7,17 +7,17 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 need_root
 need_binary "$NETPROM"
-netns_mtu_router_setup
+netns_router_setup --mtu 1400 --kernel-echo
 
 scenario() {
   local out=$RSP_TMP/pmtu.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" --pmtu -c 2 -i 0.2 -W 1 -w 30 v4="$MTU_PEER4" v6="$MTU_PEER6"
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" --pmtu -c 2 -i 0.2 -W 1 -w 30 v4="$PEER4" v6="$PEER6"
   local d
   for d in v4 v6; do
     expect_metric "$out" netprom_ping_path_mtu_bytes "$d" 1400
     expect_metric "$out" netprom_ping_run_packets_sent "$d" 2
     expect_metric "$out" netprom_ping_run_packets_received "$d" 2
-    expect_metric "$out" netprom_ping_icmp_errors "$d" 0
+    expect_icmp_errors "$out" "$d" 0 0 0 0 0
   done
 }
 

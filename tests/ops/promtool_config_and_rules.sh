@@ -26,7 +26,7 @@ run promtool test rules packaging/netprom-fleet-rules.test.yml
 grep -q 'packaging/netprom-rules.yml' prometheus.yml || { echo "FAIL: prometheus.yml does not load packaging/netprom-rules.yml"; fail=1; }
 grep -q "localhost:9100" prometheus.yml || { echo "FAIL: prometheus.yml does not scrape localhost:9100"; fail=1; }
 # Every alert the brief names exists.
-for a in NetpromDestinationDown NetpromPacketLoss NetpromRttHigh NetpromStale NetpromCollectorFailing NetpromPathMtuDropped; do
+for a in NetpromDestinationDown NetpromPacketLoss NetpromRttHigh NetpromReplyTtlChanged NetpromPathMtuDropped NetpromStale NetpromCollectorFailing; do
   grep -q "alert: $a\$" packaging/netprom-rules.yml || { echo "FAIL: alert $a missing from netprom-rules.yml"; fail=1; }
   grep -q "alertname: $a\$" packaging/netprom-rules.test.yml || { echo "FAIL: alert $a has no unit test"; fail=1; }
 done

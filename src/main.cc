@@ -94,7 +94,12 @@ int run(int argc, char** argv, bool stdout_closed) {
   }
   check_merged_settings(s, config, cl);
   check_destinations(s.targets, s.family, [](const std::string& n) { return ::if_nametoindex(n.c_str()) != 0; });
-  std::string output = choose_output(s, ::stat(kTextfileDir.data(), &st) == 0 && S_ISDIR(st.st_mode));
+  const bool stdout_tty = ::isatty(STDOUT_FILENO);
+  const OutputContext where{setting_origin(config, cl, "output"), setting_origin(config, cl, "format"),
+                            stdout_tty || ::isatty(STDIN_FILENO) || ::isatty(STDERR_FILENO), stdout_tty};
+  const OutputChoice chosen = choose_output(s, where);
+  const std::string& output = chosen.path;
+  s.format = chosen.format;
   if (cl.check) return fmt::print("{}", render_plan(s, config_path, output)), 0;
 
   // Root testing by hand works as the owner of the directory it writes (the service user), so
@@ -124,7 +129,7 @@ int run(int argc, char** argv, bool stdout_closed) {
     }
   };
   seams.message = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
-  seams.colour = use_colour(output, ::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), std::getenv("TERM"));
+  seams.colour = use_colour(output, stdout_tty, std::getenv("NO_COLOR"), std::getenv("TERM"));
   return collect_and_publish(s, output, seams);  // a copy: the ping seam reads `s` too
 }
 

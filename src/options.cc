@@ -29,8 +29,9 @@ T get(const OptionValue& v) {
 
 const std::array kOptions = {
     OptionDef{"output", "o", "PATH",
-              "write the .prom file here, atomically; '-' = standard output",
-              "/var/lib/prometheus/node-exporter/netprom.prom if that directory exists, else standard output",
+              "write the .prom file here, atomically; '-' = standard output; from the config only when no "
+              "terminal is attached",
+              "standard output, a table at a terminal",
               ValueKind::text, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.output = get<std::string>(v); }},
     OptionDef{"targets-file", "f", "FILE", "read destinations from FILE, one DEST a line, '#' comments; '-' = stdin",
@@ -86,7 +87,8 @@ const std::array kOptions = {
     OptionDef{"interface-exclude", "", "REGEX", "skip interfaces whose whole name matches REGEX (RE2 syntax)", "none",
               ValueKind::regex, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.interface_exclude = get<std::string>(v); }},
-    OptionDef{"format", "", "FORMAT", "prom (text format 0.0.4) or table (a summary for people)", "prom",
+    OptionDef{"format", "", "FORMAT", "prom (text format 0.0.4) or table (a summary for people)",
+              "table on standard output at a terminal, else prom",
               ValueKind::choice, 0, 0, "prom,table",
               [](Settings& s, const OptionValue& v) {
                 s.format = get<std::string>(v) == "table" ? OutputFormat::table : OutputFormat::prom;

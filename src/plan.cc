@@ -5,15 +5,23 @@
 
 #include <fmt/format.h>
 
+#include "errors.h"
 #include "exposition.h"
 #include "options.h"
 
 namespace netprom {
 
-std::string choose_output(const Settings& s, bool textfile_dir_exists) {
-  if (s.output) return *s.output;
-  if (s.format == OutputFormat::prom && textfile_dir_exists) return std::string(kTextfileDir) + "/netprom.prom";
-  return "-";
+OutputChoice choose_output(const Settings& s, const OutputContext& c) {
+  const bool on_command_line = c.output_origin == "command line";
+  OutputChoice choice{s.output && (on_command_line || !c.at_terminal) ? *s.output : "-", s.format};
+  if (c.format_origin.empty()) choice.format = choice.path == "-" && c.stdout_is_terminal ? OutputFormat::table
+                                                                                           : OutputFormat::prom;
+  if (choice.format == OutputFormat::prom || choice.path == "-") return choice;
+  const std::string why = fmt::format("a table cannot be written to {} (node_exporter reads only the prom format)",
+                                      choice.path);
+  if (on_command_line || c.format_origin == "command line")
+    throw UsageError(fmt::format("--format table: {}; leave out -o or use --format prom", why));
+  throw ConfigError(fmt::format("{}: format = \"table\": {}; remove it or the output", c.format_origin, why));
 }
 
 std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways) {

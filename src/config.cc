@@ -97,6 +97,7 @@ TargetSpec parse_target(const toml::node& node, std::string_view path) {
         auto value = lv.value_exact<std::string>();
         if (!value) fail(path, lv, fmt::format("label '{}' must be a string", lk.str()));
         if (auto p = label_name_problem(lk.str()); !p.empty()) fail(path, lv, p);
+        if (auto p = scrape_label_problem(lk.str()); !p.empty()) fail(path, lv, p);
         t.labels.emplace_back(std::string(lk.str()), *value);
       }
     } else {

@@ -63,7 +63,7 @@ std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& s
   std::vector<PingTarget> targets;
   targets.reserve(specs.size());
   for (const TargetSpec& t : specs) targets.push_back({t.name, t.host, t.family});
-  PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
+  PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), ping_family(s), s.size,
                 s.ttl, s.tos, s.source, s.interface, s.rate, [&become] { drop_privileges(become); }, {}};
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
   o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
@@ -94,6 +94,7 @@ int run(int argc, char** argv, bool stdout_closed) {
   }
   check_merged_settings(s, config, cl);
   check_destinations(s.targets, s.family, [](const std::string& n) { return ::if_nametoindex(n.c_str()) != 0; });
+  if (s.source) check_source_family(s.targets, *s.source, setting_origin(config, cl, "source") == "command line");
   const bool stdout_tty = ::isatty(STDOUT_FILENO);
   const OutputContext where{setting_origin(config, cl, "output"), setting_origin(config, cl, "format"),
                             stdout_tty || ::isatty(STDIN_FILENO) || ::isatty(STDERR_FILENO), stdout_tty};
@@ -112,7 +113,7 @@ int run(int argc, char** argv, bool stdout_closed) {
   if (s.no_ping) drop_privileges(become);
   RunSeams seams;
   seams.ping = [&s, &become](const std::vector<TargetSpec>& targets) { return ping(s, targets, become); };
-  seams.default_targets = [] { return gateway_targets(read_default_gateways()); };
+  seams.default_targets = [&s] { return gateway_targets(read_default_gateways(), ping_family(s)); };
   seams.links = [] { return read_link_stats(); };
   seams.unix_time = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -61,7 +61,7 @@ const std::array kOptions = {
               [](Settings& s, const OptionValue& v) { s.ttl = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"tos", "Q", "N", "IPv4 type of service / IPv6 traffic class", "0", ValueKind::integer, 0, 255, {},
               [](Settings& s, const OptionValue& v) { s.tos = static_cast<int>(get<std::int64_t>(v)); }},
-    OptionDef{"source", "", "ADDR", "send from this source address", "", ValueKind::address, 0, 0, {},
+    OptionDef{"source", "", "ADDR", "send from this source address; names resolve to its family", "", ValueKind::address, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.source = get<std::string>(v); }},
     OptionDef{"interface", "I", "IFNAME", "send through this interface (SO_BINDTODEVICE)", "", ValueKind::ifname, 0, 0,
               {}, [](Settings& s, const OptionValue& v) { s.interface = get<std::string>(v); }},
@@ -280,6 +280,8 @@ void check_option_value(const OptionDef& def, const OptionValue& value) {
 }
 
 void check_settings(const Settings& s) {
+  if (s.no_ping && s.no_interfaces)
+    throw OptionValueError("--no-ping with --no-interfaces leaves nothing to do; drop one of them");
   if (s.no_ping) return;
   double needed = (s.count - 1) * s.interval + s.timeout;
   if (needed > s.deadline)

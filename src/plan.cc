@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "exposition.h"
 #include "options.h"
+#include "targets.h"
 
 namespace netprom {
 
@@ -24,16 +25,21 @@ OutputChoice choose_output(const Settings& s, const OutputContext& c) {
   throw ConfigError(fmt::format("{}: format = \"table\": {}; remove it or the output", c.format_origin, why));
 }
 
-std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways) {
+std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, Family only) {
   std::vector<TargetSpec> targets;
   int v4 = 0, v6 = 0;
   for (const Gateway& g : gateways) {
+    if (only != Family::any && g.family != only) continue;
     int n = g.family == Family::v6 ? ++v6 : ++v4;
     std::string name = g.family == Family::v6 ? "gateway-ipv6" : "gateway";
     if (n > 1) name += fmt::format("-{}", n);
     targets.push_back(TargetSpec{name, g.address, g.family, {}, "default route"});
   }
   return targets;
+}
+
+Family ping_family(const Settings& s) {
+  return s.family != Family::any ? s.family : s.source ? literal_family(*s.source) : Family::any;
 }
 
 std::string render_plan(const Settings& s, std::string_view config_path, std::string_view output) {

@@ -33,8 +33,11 @@ struct OutputChoice {
 OutputChoice choose_output(const Settings& settings, const OutputContext& context);
 
 /// Default gateways turned into targets named "gateway" and "gateway-ipv6" (numbered when a
-/// family has several).
-std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways);
+/// family has several); only those of `only` unless it is any.
+std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, Family only = Family::any);
+
+/// The family names resolve to: -4/-6, else the --source address's, else any. Pure.
+Family ping_family(const Settings& settings);
 
 /// A readable description of the run that `settings` describe. Pure.
 std::string render_plan(const Settings& settings, std::string_view config_path, std::string_view output);

@@ -66,4 +66,21 @@ BOOST_AUTO_TEST_CASE(a_table_is_never_written_to_a_file) {
   BOOST_TEST(choose_output(s, OutputContext{"c.toml:1:10", "c.toml:2:10", true, true}).path == "-");
 }
 
+BOOST_AUTO_TEST_CASE(a_source_address_chooses_the_family_of_names_and_gateways) {
+  Settings s;
+  BOOST_TEST((ping_family(s) == Family::any));
+  s.source = "fd00::1";
+  BOOST_TEST((ping_family(s) == Family::v6));
+  s.source = "198.18.0.1";
+  BOOST_TEST((ping_family(s) == Family::v4));
+  s.family = Family::v6;  // -6 says otherwise (and check_source_family refuses literals)
+  BOOST_TEST((ping_family(s) == Family::v6));
+  const std::vector<Gateway> gateways{{Family::v4, "192.0.2.1"}, {Family::v6, "fe80::1%eth0"}};
+  BOOST_TEST(gateway_targets(gateways).size() == 2u);
+  auto v6 = gateway_targets(gateways, Family::v6);
+  BOOST_REQUIRE(v6.size() == 1u);
+  BOOST_TEST(v6[0].name == "gateway-ipv6");
+  BOOST_TEST(gateway_targets(gateways, Family::v4).at(0).host == "192.0.2.1");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

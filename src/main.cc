@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -44,6 +45,15 @@ std::string read_text(const std::string& path, std::string_view role) {
   }
 }
 
+// Ctrl-C in table mode: the run stops pinging and prints the summary so far, as ping does,
+// then exits 130. A second Ctrl-C ends it at once.
+volatile std::sig_atomic_t interrupted = 0;
+
+void on_interrupt(int) {
+  interrupted = 1;
+  ::signal(SIGINT, SIG_DFL);
+}
+
 void on_signal(int sig) {
   remove_temp_file_on_signal();
   const char* msg = sig == SIGINT ? "netprom: error: interrupted (SIGINT); the previous output is kept\n"
@@ -67,7 +77,12 @@ std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& s
                 s.ttl, s.tos, s.source, s.interface, s.rate, [&become] { drop_privileges(become); }, {}};
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
   o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-  return run_pings(targets, o);
+  o.stop = &interrupted;
+  std::vector<PingResult> results = run_pings(targets, o);
+  // Cancelled by the user, not cut by the deadline: no "requests not sent" warning.
+  if (interrupted)
+    for (PingResult& r : results) r.unsent = 0;
+  return results;
 }
 
 int run(int argc, char** argv, bool stdout_closed) {
@@ -131,7 +146,13 @@ int run(int argc, char** argv, bool stdout_closed) {
   };
   seams.message = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
   seams.colour = use_colour(output, stdout_tty, std::getenv("NO_COLOR"), std::getenv("TERM"));
-  return collect_and_publish(s, output, seams);  // a copy: the ping seam reads `s` too
+  if (s.format == OutputFormat::table) {  // only ever to standard output (choose_output)
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;  // no SA_RESTART: the pinger's wait returns on EINTR
+    ::sigaction(SIGINT, &sa, nullptr);
+  }
+  const int status = collect_and_publish(s, output, seams);  // a copy: the ping seam reads `s` too
+  return interrupted ? ex::kInterrupted : status;
 }
 
 }  // namespace

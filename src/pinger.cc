@@ -97,7 +97,7 @@ class PingLoop {
     while (ledger_.destinations() > 0 || resolving()) {
       receive_ready();
       const MonoTime now = clock_.now().mono;
-      if (now >= deadline_) {
+      if (now >= deadline_ || stopped()) {
         ledger_.expire_all();
         break;
       }
@@ -109,7 +109,7 @@ class PingLoop {
         options_.on_progress(ledger_.sent() - ledger_.pending(), planned_);
         next_progress_ = now + kProgressPeriod;
       }
-      wait();
+      if (!stopped()) wait();  // a signal that came meanwhile would not interrupt this wait
     }
     // Replies already queued when the loop ended can still be in time (a request expired
     // while its reply sat unread in the queue); the kernel timestamp decides.
@@ -121,6 +121,7 @@ class PingLoop {
   }
 
  private:
+  bool stopped() const { return options_.stop && *options_.stop; }
   bool resolving() const { return resolver_ != nullptr && resolver_->next_check().has_value(); }
 
   static ScheduleOptions schedule_options(const PingOptions& options, MonoTime deadline) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -45,6 +46,10 @@ struct PingOptions {
   /// Called from the event loop at most every kProgressPeriod with the requests finished
   /// (answered, timed out or failed) and the requests of the run; for a progress line.
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
+  /// When set and *stop becomes non-zero (a signal handler's flag: Ctrl-C in table mode), the
+  /// run ends at its next turn as at the deadline: requests not answered are lost, requests
+  /// not sent are unsent. A signal interrupts the wait (Clock::wait returns on EINTR).
+  const volatile std::sig_atomic_t* stop = nullptr;
 };
 
 /// How often PingOptions::on_progress is called at most.

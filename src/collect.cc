@@ -109,7 +109,7 @@ void warn_unmatched_patterns(const Settings& s, const std::vector<LinkStats>& li
 
 void publish(const RunReport& report, OutputFormat format, const std::string& output, const RunSeams& seams) {
   if (format == OutputFormat::table) {
-    std::string table = render_table(report, seams.colour);
+    std::string table = render_table(report, seams.colour, seams.utf8);
     output == "-" ? seams.write_stdout(table) : write_file_atomically(output, table);
     return;
   }

@@ -48,6 +48,8 @@ struct RunSeams {
   std::function<void(std::string_view)> message;
   /// --format table: colour or not (see use_colour()).
   bool colour = false;
+  /// --format table: block characters, or ASCII only (the locale is not UTF-8).
+  bool utf8 = true;
 };
 
 /// Runs the collectors for `settings`, saves the history, then publishes `output` ("-" for

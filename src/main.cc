@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // netprom: wiring and exit codes only. Everything else is in libnetprom.
+#include <langinfo.h>
 #include <net/if.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <clocale>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -145,6 +147,7 @@ int run(int argc, char** argv, bool stdout_closed) {
     }
   };
   seams.message = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
+  seams.utf8 = ::setlocale(LC_CTYPE, "") && std::string_view(::nl_langinfo(CODESET)) == "UTF-8";
   seams.colour = use_colour(output, stdout_tty, std::getenv("NO_COLOR"), std::getenv("TERM"));
   if (s.format == OutputFormat::table) {  // only ever to standard output (choose_output)
     struct sigaction sa {};

@@ -278,6 +278,14 @@ std::string setting_origin(const ConfigFile& config, const CommandLine& cl, std:
   return it == config.origins.end() ? std::string() : it->second;
 }
 
+std::string render_setting_origins(const ConfigFile& config, const CommandLine& cl) {
+  std::string out = "settings:\n";
+  for (const OptionDef& def : option_table())
+    if (std::string origin = setting_origin(config, cl, def.name); !origin.empty())
+      out += fmt::format("  --{}: {}\n", def.name, origin);
+  return out + "  every other setting: default\n";
+}
+
 void check_merged_settings(const Settings& settings, const ConfigFile& config, const CommandLine& cl) {
   try {
     check_settings(settings);

@@ -23,6 +23,7 @@
 #include "collect.h"
 #include "config.h"
 #include "errors.h"
+#include "host_probe.h"
 #include "link_stats.h"
 #include "pinger.h"
 #include "plan.h"
@@ -118,7 +119,12 @@ int run(int argc, char** argv, bool stdout_closed) {
   const OutputChoice chosen = choose_output(s, where);
   const std::string& output = chosen.path;
   s.format = chosen.format;
-  if (cl.check) return fmt::print("{}", render_plan(s, config_path, output)), 0;
+  if (cl.check) {  // what a run would do, and whether it can: the exit status says
+    const HostFacts facts = probe_host(s, output);
+    fmt::print("{}{}{}", render_plan(s, config_path, output), render_setting_origins(config, cl),
+               render_host_facts(facts, s.targets.empty()));
+    return plan_status(facts);
+  }
 
   // Root testing by hand works as the owner of the directory it writes (the service user), so
   // that the timer's runs can replace whatever it leaves. Without pinging there is no socket to

@@ -77,7 +77,7 @@ test-deps:
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
-	$(BUILD)/netprom --config /dev/null -o - -c 3 -i 0.2 127.0.0.1 ::1
+	$(BUILD)/netprom --config /dev/null -o - --format prom -c 3 -i 0.2 127.0.0.1 ::1
 
 # `make test`: every test; the last line is "N passed, N failed".
 # The unit tests run in the ASan+UBSan build only (-O0: a third of -O1's compile time, and

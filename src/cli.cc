@@ -52,7 +52,7 @@ cxxopts::Options make_options() {
     else
       add(spec, help, cxxopts::value<std::string>(), std::string(def.arg));
   }
-  add("check", "validate the configuration, print the plan and exit");
+  add("check", "validate, print the plan and what this host says of it; exit as a run would");
   add("h,help", "print this help and exit");
   add("V,version", "print the version and exit");
   add("dests", "destinations", cxxopts::value<std::vector<std::string>>());

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -89,9 +90,26 @@ std::optional<History> keep_history(const Settings& s, const std::string& output
   return next;
 }
 
+// Whole-name matching surprises people ("eth" matches nothing): a pattern that matches no
+// interface of this host is said, not silently obeyed.
+void warn_unmatched_patterns(const Settings& s, const std::vector<LinkStats>& links, const RunSeams& seams) {
+  auto warn = [&](std::string_view option, const std::optional<std::string>& pattern, bool include) {
+    if (!pattern) return;
+    InterfaceFilter f(include ? pattern : std::nullopt, include ? std::nullopt : pattern);
+    // keep() is "matches" for an include pattern and "does not match" for an exclude one.
+    if (std::any_of(links.begin(), links.end(), [&](const LinkStats& l) { return f.keep(l.name) == include; }))
+      return;
+    seams.message(fmt::format("netprom: warning: --{} '{}' matches no interface on this host; patterns match the "
+                              "whole name ('eth.*' matches eth0, 'eth' does not)",
+                              option, *pattern));
+  };
+  warn("interface-include", s.interface_include, true);
+  warn("interface-exclude", s.interface_exclude, false);
+}
+
 void publish(const RunReport& report, OutputFormat format, const std::string& output, const RunSeams& seams) {
   if (format == OutputFormat::table) {
-    std::string table = render_table(report, seams.colour);
+    std::string table = render_table(report, seams.colour, seams.utf8);
     output == "-" ? seams.write_stdout(table) : write_file_atomically(output, table);
     return;
   }
@@ -148,6 +166,7 @@ int collect_and_publish(Settings s, const std::string& output, const RunSeams& s
     try {
       InterfaceFilter filter(s.interface_include, s.interface_exclude);
       links = seams.links();
+      warn_unmatched_patterns(s, links, seams);
       std::erase_if(links, [&filter](const LinkStats& l) { return !filter.keep(l.name); });
       report.interfaces_ok = true;
       report.links = links;

@@ -27,6 +27,7 @@ inline constexpr int kHistory = 74;    ///< the file was written, but --state-di
 inline constexpr int kTempFail = 75;   ///< another run holds the output's lock
 inline constexpr int kNoPerm = 77;     ///< no permission for ICMP sockets
 inline constexpr int kConfig = 78;
+inline constexpr int kInterrupted = 130; ///< Ctrl-C in table mode, after the summary so far (128 + SIGINT)
 }  // namespace exit_status
 
 /// What a run talks to. Each collector may throw; a throw costs that collector only.
@@ -47,6 +48,8 @@ struct RunSeams {
   std::function<void(std::string_view)> message;
   /// --format table: colour or not (see use_colour()).
   bool colour = false;
+  /// --format table: block characters, or ASCII only (the locale is not UTF-8).
+  bool utf8 = true;
 };
 
 /// Runs the collectors for `settings`, saves the history, then publishes `output` ("-" for

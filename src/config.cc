@@ -98,6 +98,7 @@ TargetSpec parse_target(const toml::node& node, std::string_view path) {
         auto value = lv.value_exact<std::string>();
         if (!value) fail(path, lv, fmt::format("label '{}' must be a string", lk.str()));
         if (auto p = label_name_problem(lk.str()); !p.empty()) fail(path, lv, p);
+        if (auto p = scrape_label_problem(lk.str()); !p.empty()) fail(path, lv, p);
         t.labels.emplace_back(std::string(lk.str()), *value);
       }
     } else {
@@ -295,6 +296,14 @@ std::string setting_origin(const ConfigFile& config, const CommandLine& cl, std:
     if (assignment.first == def) return "command line";
   auto it = config.origins.find(config_key(*def));
   return it == config.origins.end() ? std::string() : it->second;
+}
+
+std::string render_setting_origins(const ConfigFile& config, const CommandLine& cl) {
+  std::string out = "settings:\n";
+  for (const OptionDef& def : option_table())
+    if (std::string origin = setting_origin(config, cl, def.name); !origin.empty())
+      out += fmt::format("  --{}: {}\n", def.name, origin);
+  return out + "  every other setting: default\n";
 }
 
 void check_merged_settings(const Settings& settings, const ConfigFile& config, const CommandLine& cl) {

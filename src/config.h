@@ -41,6 +41,10 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
 /// or "" for the default. `key` is the long name or the config key.
 std::string setting_origin(const ConfigFile& config, const CommandLine& cl, std::string_view key);
 
+/// For --check: "settings:", then each setting that is not a default with where it came from
+/// (setting_origin()), one a line, then "  every other setting: default". Pure.
+std::string render_setting_origins(const ConfigFile& config, const CommandLine& cl);
+
 /// check_settings() with the blame placed: a rule broken by a value on the command line is a
 /// UsageError; one decided by the config file alone is a ConfigError "PATH:LINE:COLUMN: ..."
 /// at the first setting the reason names, in the config's spelling.

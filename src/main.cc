@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // netprom: wiring and exit codes only. Everything else is in libnetprom.
+#include <langinfo.h>
 #include <net/if.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -7,9 +8,11 @@
 
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <clocale>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -21,6 +24,7 @@
 #include "collect.h"
 #include "config.h"
 #include "errors.h"
+#include "host_probe.h"
 #include "link_stats.h"
 #include "pinger.h"
 #include "plan.h"
@@ -46,6 +50,15 @@ std::string read_text(const std::string& path, std::string_view role) {
   }
 }
 
+// Ctrl-C in table mode: the run stops pinging and prints the summary so far, as ping does,
+// then exits 130. A second Ctrl-C ends it at once.
+volatile std::sig_atomic_t interrupted = 0;
+
+void on_interrupt(int) {
+  interrupted = 1;
+  ::signal(SIGINT, SIG_DFL);
+}
+
 void on_signal(int sig) {
   remove_temp_file_on_signal();
   const char* msg = sig == SIGINT ? "netprom: error: interrupted (SIGINT); the previous output is kept\n"
@@ -65,12 +78,17 @@ std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& s
   std::vector<PingTarget> targets;
   targets.reserve(specs.size());
   for (const TargetSpec& t : specs) targets.push_back({t.name, t.host, t.family});
-  PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
+  PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), ping_family(s), s.size,
                 s.ttl, s.tos, s.source, s.interface, s.rate, [&become] { drop_privileges(become); }, {}};
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
   o.pmtu = s.pmtu;
   o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-  return run_pings(targets, o);
+  o.stop = &interrupted;
+  std::vector<PingResult> results = run_pings(targets, o);
+  // Cancelled by the user, not cut by the deadline: no "requests not sent" warning.
+  if (interrupted)
+    for (PingResult& r : results) r.unsent = 0;
+  return results;
 }
 
 int run(int argc, char** argv, bool stdout_closed) {
@@ -100,8 +118,19 @@ int run(int argc, char** argv, bool stdout_closed) {
   std::optional<Mesh> mesh = add_target_sources(s, read_text, host_name.data());
   check_merged_settings(s, config, cl);
   check_destinations(s.targets, s.family, [](const std::string& n) { return ::if_nametoindex(n.c_str()) != 0; });
-  std::string output = choose_output(s, ::stat(kTextfileDir.data(), &st) == 0 && S_ISDIR(st.st_mode));
-  if (cl.check) return fmt::print("{}{}", render_plan(s, config_path, output), mesh ? render_mesh_plan(*mesh) : ""), 0;
+  if (s.source) check_source_family(s.targets, *s.source, setting_origin(config, cl, "source") == "command line");
+  const bool stdout_tty = ::isatty(STDOUT_FILENO);
+  const OutputContext where{setting_origin(config, cl, "output"), setting_origin(config, cl, "format"),
+                            stdout_tty || ::isatty(STDIN_FILENO) || ::isatty(STDERR_FILENO), stdout_tty};
+  const OutputChoice chosen = choose_output(s, where);
+  const std::string& output = chosen.path;
+  s.format = chosen.format;
+  if (cl.check) {  // what a run would do, and whether it can: the exit status says
+    const HostFacts facts = probe_host(s, output);
+    fmt::print("{}{}{}{}", render_plan(s, config_path, output), mesh ? render_mesh_plan(*mesh) : "",
+               render_setting_origins(config, cl), render_host_facts(facts, uses_default_gateways(s)));
+    return plan_status(facts);
+  }
 
   // Root testing by hand works as the owner of the directory it writes (the service user), so
   // that the timer's runs can replace whatever it leaves. Without pinging there is no socket to
@@ -114,7 +143,7 @@ int run(int argc, char** argv, bool stdout_closed) {
   RunSeams seams;
   seams.ping = [&s, &become](const std::vector<TargetSpec>& targets) { return ping(s, targets, become); };
   seams.default_targets = [&s] {
-    return uses_default_gateways(s) ? gateway_targets(read_default_gateways()) : std::vector<TargetSpec>{};
+    return uses_default_gateways(s) ? gateway_targets(read_default_gateways(), ping_family(s)) : std::vector<TargetSpec>{};
   };
   seams.links = [] { return read_link_stats(); };
   seams.unix_time = [] {
@@ -132,8 +161,15 @@ int run(int argc, char** argv, bool stdout_closed) {
     }
   };
   seams.message = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
-  seams.colour = use_colour(output, ::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), std::getenv("TERM"));
-  return collect_and_publish(s, output, seams);  // a copy: the ping seam reads `s` too
+  seams.utf8 = ::setlocale(LC_CTYPE, "") && std::string_view(::nl_langinfo(CODESET)) == "UTF-8";
+  seams.colour = use_colour(output, stdout_tty, std::getenv("NO_COLOR"), std::getenv("TERM"));
+  if (s.format == OutputFormat::table) {  // only ever to standard output (choose_output)
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;  // no SA_RESTART: the pinger's wait returns on EINTR
+    ::sigaction(SIGINT, &sa, nullptr);
+  }
+  const int status = collect_and_publish(s, output, seams);  // a copy: the ping seam reads `s` too
+  return interrupted ? ex::kInterrupted : status;
 }
 
 }  // namespace

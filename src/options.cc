@@ -29,8 +29,9 @@ T get(const OptionValue& v) {
 
 const std::array kOptions = {
     OptionDef{"output", "o", "PATH",
-              "write the .prom file here, atomically; '-' = standard output",
-              "/var/lib/prometheus/node-exporter/netprom.prom if that directory exists, else standard output",
+              "write the .prom file here, atomically; '-' = standard output; from the config only when no "
+              "terminal is attached",
+              "standard output, a table at a terminal",
               ValueKind::text, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.output = get<std::string>(v); }},
     OptionDef{"targets-file", "f", "FILE", "read destinations from FILE, one DEST a line, '#' comments; '-' = stdin",
@@ -71,7 +72,7 @@ const std::array kOptions = {
               [](Settings& s, const OptionValue& v) { s.ttl = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"tos", "Q", "N", "IPv4 type of service / IPv6 traffic class", "0", ValueKind::integer, 0, 255, {},
               [](Settings& s, const OptionValue& v) { s.tos = static_cast<int>(get<std::int64_t>(v)); }},
-    OptionDef{"source", "", "ADDR", "send from this source address", "", ValueKind::address, 0, 0, {},
+    OptionDef{"source", "", "ADDR", "send from this source address; names resolve to its family", "", ValueKind::address, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.source = get<std::string>(v); }},
     OptionDef{"interface", "I", "IFNAME", "send through this interface (SO_BINDTODEVICE)", "", ValueKind::ifname, 0, 0,
               {}, [](Settings& s, const OptionValue& v) { s.interface = get<std::string>(v); }},
@@ -100,7 +101,8 @@ const std::array kOptions = {
     OptionDef{"interface-exclude", "", "REGEX", "skip interfaces whose whole name matches REGEX (RE2 syntax)", "none",
               ValueKind::regex, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.interface_exclude = get<std::string>(v); }},
-    OptionDef{"format", "", "FORMAT", "prom (text format 0.0.4) or table (a summary for people)", "prom",
+    OptionDef{"format", "", "FORMAT", "prom (text format 0.0.4) or table (a summary for people)",
+              "table on standard output at a terminal, else prom",
               ValueKind::choice, 0, 0, "prom,table",
               [](Settings& s, const OptionValue& v) {
                 s.format = get<std::string>(v) == "table" ? OutputFormat::table : OutputFormat::prom;
@@ -293,6 +295,8 @@ void check_option_value(const OptionDef& def, const OptionValue& value) {
 }
 
 void check_settings(const Settings& s) {
+  if (s.no_ping && s.no_interfaces)
+    throw OptionValueError("--no-ping with --no-interfaces leaves nothing to do; drop one of them");
   if (!s.mesh && (s.self || s.mesh_peers))
     throw OptionValueError(fmt::format("--{} needs --mesh (the member list)", s.self ? "self" : "mesh-peers"));
   if (s.no_ping) return;

@@ -108,7 +108,7 @@ class PingLoop {
     while (ledger_.destinations() > 0 || resolving()) {
       receive_ready();
       const MonoTime now = clock_.now().mono;
-      if (now >= deadline_) {
+      if (now >= deadline_ || stopped()) {
         ledger_.expire_all();
         break;
       }
@@ -120,7 +120,7 @@ class PingLoop {
         options_.on_progress(ledger_.sent() - ledger_.pending(), planned_);
         next_progress_ = now + kProgressPeriod;
       }
-      wait();
+      if (!stopped()) wait();  // a signal that came meanwhile would not interrupt this wait
     }
     // Replies already queued when the loop ended can still be in time (a request expired
     // while its reply sat unread in the queue); the kernel timestamp decides.
@@ -132,6 +132,7 @@ class PingLoop {
   }
 
  private:
+  bool stopped() const { return options_.stop && *options_.stop; }
   bool resolving() const { return resolver_ != nullptr && resolver_->next_check().has_value(); }
 
   static ScheduleOptions schedule_options(const PingOptions& options, MonoTime deadline) {
@@ -339,7 +340,7 @@ std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const 
   loop.start(resolver.take_answers(now), now);  // literals start at once
   loop.resolve_with(&resolver);
   std::vector<PingResult> results = loop.run();
-  if (options.pmtu) {
+  if (options.pmtu && !(options.stop && *options.stop)) {
     // A phase of its own after the echo requests, within the rest of the deadline: probes are
     // never counted as requests, and a destination that did not answer costs no probes.
     const std::vector<std::optional<int>> mtus =

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -51,6 +52,10 @@ struct PingOptions {
   /// --pmtu: after the echo requests, search the path MTU of every destination that answered,
   /// within what is left of the deadline (pmtu_prober.h), on sockets of its own.
   bool pmtu = false;
+  /// When set and *stop becomes non-zero (a signal handler's flag: Ctrl-C in table mode), the
+  /// run ends at its next turn as at the deadline: requests not answered are lost, requests
+  /// not sent are unsent. A signal interrupts the wait (Clock::wait returns on EINTR).
+  const volatile std::sig_atomic_t* stop = nullptr;
 };
 
 /// How often PingOptions::on_progress is called at most.

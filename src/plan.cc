@@ -5,21 +5,31 @@
 
 #include <fmt/format.h>
 
+#include "errors.h"
 #include "exposition.h"
 #include "options.h"
+#include "targets.h"
 
 namespace netprom {
 
-std::string choose_output(const Settings& s, bool textfile_dir_exists) {
-  if (s.output) return *s.output;
-  if (s.format == OutputFormat::prom && textfile_dir_exists) return std::string(kTextfileDir) + "/netprom.prom";
-  return "-";
+OutputChoice choose_output(const Settings& s, const OutputContext& c) {
+  const bool on_command_line = c.output_origin == "command line";
+  OutputChoice choice{s.output && (on_command_line || !c.at_terminal) ? *s.output : "-", s.format};
+  if (c.format_origin.empty()) choice.format = choice.path == "-" && c.stdout_is_terminal ? OutputFormat::table
+                                                                                           : OutputFormat::prom;
+  if (choice.format == OutputFormat::prom || choice.path == "-") return choice;
+  const std::string why = fmt::format("a table cannot be written to {} (node_exporter reads only the prom format)",
+                                      choice.path);
+  if (on_command_line || c.format_origin == "command line")
+    throw UsageError(fmt::format("--format table: {}; leave out -o or use --format prom", why));
+  throw ConfigError(fmt::format("{}: format = \"table\": {}; remove it or the output", c.format_origin, why));
 }
 
-std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways) {
+std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, Family only) {
   std::vector<TargetSpec> targets;
   int v4 = 0, v6 = 0;
   for (const Gateway& g : gateways) {
+    if (only != Family::any && g.family != only) continue;
     int n = g.family == Family::v6 ? ++v6 : ++v4;
     std::string name = g.family == Family::v6 ? "gateway-ipv6" : "gateway";
     if (n > 1) name += fmt::format("-{}", n);
@@ -29,6 +39,10 @@ std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways) {
 }
 
 bool uses_default_gateways(const Settings& s) { return s.targets.empty() && s.file_sd.empty() && !s.mesh; }
+
+Family ping_family(const Settings& s) {
+  return s.family != Family::any ? s.family : s.source ? literal_family(*s.source) : Family::any;
+}
 
 std::string render_plan(const Settings& s, std::string_view config_path, std::string_view output) {
   std::string out;

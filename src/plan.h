@@ -11,13 +11,33 @@
 
 namespace netprom {
 
-/// The resolved output path: --output, else the Debian textfile directory's netprom.prom when
-/// `textfile_dir_exists`, else "-" (standard output). --format table defaults to "-".
-std::string choose_output(const Settings& settings, bool textfile_dir_exists);
+/// What the output choice depends on besides the settings.
+struct OutputContext {
+  std::string output_origin;  ///< setting_origin() of "output": "command line", "PATH:L:C" or ""
+  std::string format_origin;  ///< setting_origin() of "format"
+  bool at_terminal = false;   ///< standard input, output or error is a terminal: a person runs it
+  bool stdout_is_terminal = false;
+};
+
+/// Where a run writes, and in which format.
+struct OutputChoice {
+  std::string path;  ///< "-" = standard output
+  OutputFormat format = OutputFormat::prom;
+};
+
+/// -o on the command line wins; a configured output is used only when no terminal is attached
+/// (the timer's runs), so that a person at a shell never replaces the timer's file by accident;
+/// else standard output. Without a --format anywhere, standard output at a terminal gets the
+/// table. A table is never written to a file: UsageError when -o or --format is on the command
+/// line, else ConfigError at the config's format line. Pure.
+OutputChoice choose_output(const Settings& settings, const OutputContext& context);
 
 /// Default gateways turned into targets named "gateway" and "gateway-ipv6" (numbered when a
-/// family has several).
-std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways);
+/// family has several); only those of `only` unless it is any.
+std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, Family only = Family::any);
+
+/// The family names resolve to: -4/-6, else the --source address's, else any. Pure.
+Family ping_family(const Settings& settings);
 
 /// Whether a run pings the default gateways: no destination is configured anywhere (a file_sd
 /// file or a mesh list that gives none is a configured empty list, not a reason to ping them).
@@ -25,8 +45,5 @@ bool uses_default_gateways(const Settings& settings);
 
 /// A readable description of the run that `settings` describe. Pure.
 std::string render_plan(const Settings& settings, std::string_view config_path, std::string_view output);
-
-/// The directory node_exporter's Debian package reads textfiles from.
-inline constexpr std::string_view kTextfileDir = "/var/lib/prometheus/node-exporter";
 
 }  // namespace netprom

@@ -103,6 +103,7 @@ std::string constant_label_problem(std::string_view text) {
   if (auto p = label_name_problem(name); !p.empty()) return p;
   for (std::string_view own : {"device", "collector", "version"})
     if (name == own) return fmt::format("label name '{}' is reserved: netprom sets it itself", name);
+  if (auto p = scrape_label_problem(name); !p.empty()) return p;
   if (auto p = label_value_problem(text.substr(eq + 1)); !p.empty()) return fmt::format("label '{}': {}", name, p);
   return {};
 }
@@ -218,6 +219,40 @@ void check_destinations(const std::vector<TargetSpec>& targets, Family family,
     if (t.origin.starts_with("argument ")) throw UsageError(fmt::format("destination '{}': {}", t.host, problem));
     throw ConfigError(fmt::format("{}: {}", t.origin, problem));
   }
+}
+
+Family literal_family(std::string_view host) {
+  unsigned char buf[16];
+  std::string address(host.substr(0, host.find('%')));
+  if (inet_pton(AF_INET, address.c_str(), buf) == 1) return Family::v4;
+  if (inet_pton(AF_INET6, address.c_str(), buf) == 1) return Family::v6;
+  return Family::any;
+}
+
+void check_source_family(const std::vector<TargetSpec>& targets, const std::string& source,
+                         bool source_on_command_line) {
+  const Family from = literal_family(source);
+  auto name = [](Family f) { return f == Family::v4 ? "IPv4" : "IPv6"; };
+  for (const TargetSpec& t : targets) {
+    const Family literal = literal_family(t.host);
+    const Family to = literal != Family::any ? literal : t.family;
+    if (to == Family::any || to == from) continue;
+    std::string problem = fmt::format("{} is {} {}, but --source {} is {}; ping each family in a run of its own with "
+                                      "a source of that family, or leave out --source",
+                                      subject(t), literal != Family::any ? "an" : "of family",
+                                      literal != Family::any ? fmt::format("{} address", name(to)) : name(to),
+                                      source, name(from));
+    if (t.origin.starts_with("argument ") || source_on_command_line)
+      throw UsageError(fmt::format("destination '{}': {}", t.host, problem));
+    throw ConfigError(fmt::format("{}: {}", t.origin, problem));
+  }
+}
+
+std::string scrape_label_problem(std::string_view name) {
+  if (name != "job" && name != "instance") return {};
+  return fmt::format("label name '{}' is set by Prometheus when it scrapes (yours would become 'exported_{}'); "
+                     "choose another name, e.g. 'site' or 'role'",
+                     name, name);
 }
 
 std::pair<std::string, const TargetSpec*> duplicate_name_problem(const std::vector<TargetSpec>& targets) {

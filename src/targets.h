@@ -49,6 +49,20 @@ void check_target(const TargetSpec& target);
 void check_destinations(const std::vector<TargetSpec>& targets, Family family,
                         const std::function<bool(const std::string&)>& interface_exists);
 
+/// The family of an address literal ("198.18.0.1", "fd00::1%eth0"); any for a name.
+Family literal_family(std::string_view host);
+
+/// Checks that no destination is of the other family than the --source address `source`: an
+/// address literal, or a target whose `family` says so (names resolve to the source's family).
+/// Throws UsageError "destination 'HOST': ..." when the destination or the source is on the
+/// command line, else ConfigError "ORIGIN: ..." at the destination.
+void check_source_family(const std::vector<TargetSpec>& targets, const std::string& source,
+                         bool source_on_command_line);
+
+/// Why a target or constant label `name` would not survive a scrape (Prometheus sets `job` and
+/// `instance` itself), or empty.
+std::string scrape_label_problem(std::string_view name);
+
 /// Why the targets cannot go together (two share a name: "duplicate target name 'x' (first at
 /// ORIGIN)"), with the later offender; {empty, nullptr} when they are fine.
 std::pair<std::string, const TargetSpec*> duplicate_name_problem(const std::vector<TargetSpec>& targets);

@@ -266,6 +266,55 @@ BOOST_AUTO_TEST_CASE(family_and_zone_checked_against_the_settings) {
   BOOST_CHECK_NO_THROW(check_destinations({parse_dest("name.example", "argument 1")}, Family::v6, no_interfaces));
 }
 
+BOOST_AUTO_TEST_CASE(a_destination_of_the_other_family_than_the_source_is_refused) {
+  std::vector<TargetSpec> cli{parse_dest("a=198.18.0.2", "argument 1"), parse_dest("name.example", "argument 2")};
+  BOOST_CHECK_NO_THROW(check_source_family(cli, "198.18.0.1", false));
+  try {
+    check_source_family(cli, "fd00::1", false);
+    BOOST_FAIL("no error");
+  } catch (const UsageError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "destination '198.18.0.2': host '198.18.0.2' of target 'a' is an IPv4 address, but --source fd00::1 is "
+               "IPv6; ping each family in a run of its own with a source of that family, or leave out --source");
+  }
+  TargetSpec named = parse_dest("dns=ns.example", "c.toml:4:1");
+  named.family = Family::v6;
+  BOOST_CHECK_NO_THROW(check_source_family({named}, "fd00::1", false));
+  try {
+    check_source_family({named}, "198.18.0.1", false);
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "c.toml:4:1: host 'ns.example' of target 'dns' is of family IPv6, but --source 198.18.0.1 is IPv4; "
+               "ping each family in a run of its own with a source of that family, or leave out --source");
+  }
+  BOOST_CHECK_THROW(check_source_family({named}, "198.18.0.1", true), UsageError);
+  BOOST_TEST((literal_family("fe80::1%eth0") == Family::v6));
+  BOOST_TEST((literal_family("1.2.3.example") == Family::any));
+}
+
+BOOST_AUTO_TEST_CASE(labels_that_prometheus_overwrites_are_refused) {
+  BOOST_TEST(constant_label_problem("job=x") ==
+             "label name 'job' is set by Prometheus when it scrapes (yours would become 'exported_job'); choose "
+             "another name, e.g. 'site' or 'role'");
+  BOOST_TEST(scrape_label_problem("instance") != "");
+  BOOST_TEST(scrape_label_problem("site") == "");
+  BOOST_TEST(constant_label_problem("jobs=x") == "");
+}
+
+BOOST_AUTO_TEST_CASE(no_ping_with_no_interfaces_has_nothing_to_do) {
+  Settings s;
+  s.no_ping = s.no_interfaces = true;
+  try {
+    check_settings(s);
+    BOOST_FAIL("no error");
+  } catch (const OptionValueError& e) {
+    BOOST_TEST(std::string(e.what()) == "--no-ping with --no-interfaces leaves nothing to do; drop one of them");
+  }
+  s.no_interfaces = false;
+  BOOST_CHECK_NO_THROW(check_settings(s));
+}
+
 BOOST_AUTO_TEST_CASE(a_targets_file_without_destinations_is_an_error) {
   for (std::string_view text : {"", "# only\n\n  # comments\n", "\n\n"}) {
     try {

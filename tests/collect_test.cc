@@ -125,6 +125,27 @@ BOOST_AUTO_TEST_CASE(icmp_permission_is_77_and_wins_over_a_failed_interface_coll
   BOOST_TEST(text.find("netprom_ping_packets") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_interface_pattern_that_matches_nothing_is_a_warning_not_an_error) {
+  FakeRun run;
+  Settings s = one_target();
+  s.interface_include = "lo|eth";  // matches lo: no warning
+  s.interface_exclude = "eth";     // matches nothing (whole names)
+  BOOST_TEST(collect_and_publish(s, "-", run.seams) == exit_status::kOk);
+  BOOST_TEST(run.messages == std::vector<std::string>{
+                                 "netprom: warning: --interface-exclude 'eth' matches no interface on this host; "
+                                 "patterns match the whole name ('eth.*' matches eth0, 'eth' does not)"},
+             boost::test_tools::per_element());
+  run.messages.clear();
+  s.interface_include = "eth";
+  s.interface_exclude = "l.";
+  BOOST_TEST(collect_and_publish(s, "-", run.seams) == exit_status::kOk);
+  BOOST_TEST(run.messages == std::vector<std::string>{
+                                 "netprom: warning: --interface-include 'eth' matches no interface on this host; "
+                                 "patterns match the whole name ('eth.*' matches eth0, 'eth' does not)"},
+             boost::test_tools::per_element());
+  BOOST_TEST(has_line(run.stdout_text, R"(netprom_collector_success{collector="interfaces"} 1)"));
+}
+
 BOOST_AUTO_TEST_CASE(no_destination_pings_the_default_targets) {
   FakeRun run;
   Settings s;

@@ -489,6 +489,24 @@ BOOST_AUTO_TEST_CASE(deadline_ends_run_and_unsent_requests_are_not_counted) {
   BOOST_TEST((clock.mono - start == 1500ms));
 }
 
+BOOST_AUTO_TEST_CASE(a_stop_flag_ends_the_run_at_once_with_what_was_seen) {
+  options.count = 5;
+  volatile std::sig_atomic_t stop = 0;
+  options.stop = &stop;
+  answer_all(10ms);
+  v6.on_send = [this, &stop, answer = v6.on_send](const FakeIcmpSocket::Sent& s) {
+    if (s.at - start >= 2s) stop = 1;  // Ctrl-C once the third round is out (IPv6 goes last)
+    return answer(s);
+  };
+  const auto results = run();
+  for (const PingResult& r : results) {
+    BOOST_TEST(r.sent == 3u);
+    BOOST_TEST(r.received == 2u);  // the third round's replies were due 10 ms after the stop
+    BOOST_TEST(r.unsent == 2u);
+  }
+  BOOST_TEST((clock.mono - start < 2100ms));  // not the 50 s deadline, nor the last round
+}
+
 BOOST_AUTO_TEST_CASE(reply_before_deadline_counts_and_pending_at_deadline_is_lost) {
   options.count = 2;
   options.deadline = 1500ms;

@@ -127,12 +127,68 @@ BOOST_AUTO_TEST_CASE(long_counts_slow_replies_and_notes_keep_the_table_within_80
   r.targets = targets;
   r.ping = ping;
   const std::string expected =
-      "DEST (ADDRESS)     SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
-      "a-rather-long-d… 10000/10000    0%   -   1.000   1.000   1.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
+      "DESTINATION        SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
+      "a-rather-long-destination-name (192.0.2.1)\n"
+      "                 10000/10000    0%   -   1.000   1.000   1.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
       "slow (192.0.2.2)         2/2    0%   - 500.000 1800000 3599500 1799500 ▁█\n"
       "dups (192.0.2.3)       10/10    0% 255   2.000   2.000   2.000  0.000 ▁▁▁▁▁▁▁▁▁▁\n"
       "                              12 dup 3 icmp err (From 198.18.1.2: time exceeded)\n";
   const std::string table = render_table(r, false);
+  BOOST_TEST(table == expected);
+  BOOST_TEST(widest_line(table) <= 80u);
+}
+
+BOOST_AUTO_TEST_CASE(sparkline_spans_at_least_half_the_slowest_reply) {
+  BOOST_TEST(render_sparkline({0.002211, 0.002247, 0.002230}, 10) == "▁▁▁");  // 36 us of 2.2 ms: flat
+  BOOST_TEST(render_sparkline({0.002, 0.004}, 10) == "▁█");                    // twice as slow: full height
+  BOOST_TEST(render_sparkline({0.003, 0.004}, 10) == "▁▅");  // 1 ms over a span of 2 ms: level 4 of 0 to 7
+}
+
+BOOST_AUTO_TEST_CASE(ascii_only_without_a_utf8_locale) {
+  BOOST_TEST(render_sparkline({0.001, 0.002, NAN, 0.008}, 10, false) == "_.x#");
+  std::vector<double> rtt(20, 0.001);
+  rtt[0] = NAN;
+  BOOST_TEST(render_sparkline(rtt, 10, false) == "X_________");
+  RunReport r;
+  r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
+  const std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {}, ""}};
+  const std::vector<PingResult> ping{{true, "192.0.2.1", Family::v4, 3, 2, 0, 0, 0, 0, {0.001, NAN, 0.002}}};
+  std::vector<LinkStats> links(1);
+  links[0].name = "vethlongname123";
+  r.targets = targets;
+  r.ping = ping;
+  r.links = links;
+  const std::string table = render_table(r, false, false);
+  BOOST_TEST(std::all_of(table.begin(), table.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }),
+             table);
+}
+
+BOOST_AUTO_TEST_CASE(long_names_and_devices_are_never_cut_and_late_replies_show) {
+  RunReport r;
+  r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
+  const std::vector<TargetSpec> targets{{"fd00:1234:5678:9abc:def0::1", "fd00:1234:5678:9abc:def0::1", Family::any, {}, ""},
+                                        {"fd00:1234:5678:9abc:def0::2", "fd00:1234:5678:9abc:def0::2", Family::any, {}, ""}};
+  const std::vector<PingResult> ping{{true, "fd00:1234:5678:9abc:def0::1", Family::v6, 2, 1, 0, 1, 0, 0, {0.001, NAN}},
+                                     {true, "fd00:1234:5678:9abc:def0::2", Family::v6, 2, 2, 0, 0, 0, 0, {0.001, 0.001}}};
+  std::vector<LinkStats> links(2);
+  links[0].name = "vethlongname123";
+  links[1].name = "vethlongname124";
+  r.targets = targets;
+  r.ping = ping;
+  r.links = links;
+  const std::string table = render_table(r, false);
+  const std::string expected =
+      "DESTINATION (ADDRESS)  SENT/RECV  LOSS  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
+      "fd00:1234:5678:9abc:def0::1\n"
+      "                             2/1   50%   1.000   1.000   1.000  0.000 ▁× 1 late\n"
+      "fd00:1234:5678:9abc:def0::2\n"
+      "                             2/2    0%   1.000   1.000   1.000  0.000 ▁▁\n"
+      "\n"
+      "DEVICE       LINK         RX  PACKETS  ERR  DROP         TX  PACKETS  ERR  DROP\n"
+      "vethlongname123\n"
+      "             down        0 B        0    0     0        0 B        0    0     0\n"
+      "vethlongname124\n"
+      "             down        0 B        0    0     0        0 B        0    0     0\n";
   BOOST_TEST(table == expected);
   BOOST_TEST(widest_line(table) <= 80u);
 }

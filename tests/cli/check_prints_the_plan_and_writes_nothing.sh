@@ -23,6 +23,13 @@ ping: 3 requests per destination, 0.5 s apart, timeout 2 s, deadline 50 s, 56 by
   gateway -> 192.0.2.1 site="home"   ($scratch/netprom.toml:4:1)
   fd00::1 -> fd00::1 (ipv6)   ($scratch/netprom.toml:8:1)
 interfaces: all except veth.*
+settings:
+  --output: command line
+  --count: $scratch/netprom.toml:1:9
+  --interval: $scratch/netprom.toml:2:12
+  --interface-exclude: $scratch/netprom.toml:3:21
+  every other setting: default
+host: ready (a run would exit 0)
 EOF
 [ ! -s "$scratch/err" ] || fail "stderr: $(cat "$scratch/err")"
 [ ! -e "$scratch/n.prom" ] && [ ! -e "$scratch/.n.prom.lock" ] || fail "--check wrote files"

@@ -140,7 +140,7 @@ for i in $(seq "$N"); do
   mkdir -p "$dir/textfile" "$dir/state"
   peer_args=(--mesh "$scratch/fleet.json" --self "$name" --mesh-peers "$K")
   ip netns exec "$ns" bash "$scratch/loop.sh" "$dir" "$NETPROM" --config /dev/null --no-interfaces \
-    --count 3 --interval 0.2 --timeout 1 --state-dir "$dir/state" \
+    --count 3 --interval 0.2 --timeout 1 --pmtu --state-dir "$dir/state" \
     --output "$dir/textfile/netprom.prom" "${peer_args[@]}" &
   loop_pids+=($!)
   e2e_pids+=($!)

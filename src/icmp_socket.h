@@ -11,7 +11,7 @@
 
 #include "clock.h"
 #include "family.h"
-#include "resolve.h"
+#include "socket_address.h"
 
 namespace netprom {
 

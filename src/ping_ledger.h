@@ -11,7 +11,7 @@
 
 #include "clock.h"
 #include "pinger.h"  // PingResult
-#include "resolve.h"  // SocketAddress
+#include "socket_address.h"
 
 namespace netprom {
 

@@ -57,17 +57,17 @@ std::chrono::nanoseconds to_ns(double seconds) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
 }
 
-// The ping collector as the run's seam: settings to PingOptions, a progress line on a terminal.
-std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& specs,
+// The ping collector as the run's seam: each target carries its own settings; the run's
+// deadline and rate, and a progress line on a terminal.
+std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& targets,
                              const std::optional<Identity>& become) {
-  std::vector<PingTarget> targets;
-  targets.reserve(specs.size());
-  for (const TargetSpec& t : specs) targets.push_back({t.name, t.host, t.family});
-  PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), s.family, s.size,
-                s.ttl, s.tos, s.source, s.interface, s.rate, [&become] { drop_privileges(become); }, {}};
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
-  o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-  return run_pings(targets, o);
+  return run_pings(targets, {.deadline = to_ns(s.deadline),
+                             .rate = s.rate,
+                             .on_sockets_open = [&become] { drop_privileges(become); },
+                             .on_progress = [&progress](std::uint64_t done, std::uint64_t total) {
+                               progress.update(done, total);
+                             }});
 }
 
 int run(int argc, char** argv, bool stdout_closed) {
@@ -107,7 +107,7 @@ int run(int argc, char** argv, bool stdout_closed) {
   if (s.no_ping) drop_privileges(become);
   RunSeams seams;
   seams.ping = [&s, &become](const std::vector<TargetSpec>& targets) { return ping(s, targets, become); };
-  seams.default_targets = [] { return gateway_targets(read_default_gateways()); };
+  seams.default_targets = [&s] { return gateway_targets(read_default_gateways(), s); };
   seams.links = [] { return read_link_stats(); };
   seams.unix_time = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

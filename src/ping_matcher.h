@@ -29,8 +29,8 @@ struct Match {
   std::uint32_t request = 0;
 };
 
-/// Attributes a datagram read from the socket in `slot` (0: IPv4, 1: IPv6) of `kind` to one of
-/// the requests in `ledger`.
+/// Attributes a datagram read from the socket in `slot` (of `family` and `kind`) to one of the
+/// requests in `ledger`; a request's payload size is its destination's.
 ///
 /// A reply is ours when its nonce, request number (below ledger.sent()), source address and,
 /// on raw sockets, identifier match; it is then valid when its checksum, payload and sequence
@@ -38,7 +38,7 @@ struct Match {
 /// the same checks against the quoted destination. When only the 8-byte echo header is quoted,
 /// the pending request with that sequence to that destination is meant: the candidates are
 /// 65,536 requests apart from ledger.first_pending() on.
-Match match_message(const PingSeed& seed, std::size_t payload_size, std::uint8_t slot, SocketKind kind,
+Match match_message(const PingSeed& seed, Family family, std::uint16_t slot, SocketKind kind,
                     const Datagram& datagram, const PingLedger& ledger);
 
 }  // namespace netprom

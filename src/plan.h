@@ -16,8 +16,8 @@ namespace netprom {
 std::string choose_output(const Settings& settings, bool textfile_dir_exists);
 
 /// Default gateways turned into targets named "gateway" and "gateway-ipv6" (numbered when a
-/// family has several).
-std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways);
+/// family has several), pinged with the run's settings `run`.
+std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, const ProbeSettings& run);
 
 /// A readable description of the run that `settings` describe. Pure.
 std::string render_plan(const Settings& settings, std::string_view config_path, std::string_view output);

@@ -2,9 +2,11 @@
 // Everything one run needs, after defaults, the config file and the command line are merged.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "family.h"
@@ -14,29 +16,44 @@ namespace netprom {
 /// --format: the Prometheus text file, or an aligned table for people at a shell.
 enum class OutputFormat { prom, table };
 
-/// A destination with its labels, from the config file, a targets file or the command line.
-struct TargetSpec {
-  std::string name;    ///< the `dest` label value
-  std::string host;    ///< name or address literal
-  Family family = Family::any;
-  std::vector<std::pair<std::string, std::string>> labels;  ///< extra labels, validated
-  std::string origin;  ///< where it was defined ("netprom.toml:7:1", "command line"), for messages
-};
-
-/// Run settings. Defaults here are the documented defaults (design.md, --help, man page).
-struct Settings {
-  std::optional<std::string> output;        ///< nullopt: default path or standard output
-  std::optional<std::string> targets_file;  ///< '-' = standard input
+/// The settings that may differ per destination (the per-target options of options.cc). The
+/// run's own values are the defaults of every destination. Defaults here are the documented ones.
+struct ProbeSettings {
   int count = 5;
   double interval = 1.0;                    ///< seconds
   double timeout = 2.0;                     ///< seconds
-  double deadline = 50.0;                   ///< seconds
-  Family family = Family::any;
-  int size = 56;
+  Family family = Family::any;              ///< for names; a literal has its own
+  int size = 56;                            ///< ICMP payload bytes
   std::optional<int> ttl;
   std::optional<int> tos;
-  std::optional<std::string> source;
+  std::optional<std::string> source;        ///< an address literal
   std::optional<std::string> interface;
+  bool dont_fragment = false;               ///< -M do: DF set, the local stack never fragments
+};
+
+/// A parsed setting value: bool, whole number, number (seconds), text, or a list of numbers.
+using OptionValue = std::variant<bool, std::int64_t, double, std::string, std::vector<double>>;
+struct OptionDef;
+
+/// A destination: from the config file, a targets file, the command line or the default
+/// route; one record from the config to the pinger.
+struct TargetSpec {
+  std::string name;    ///< the `dest` label value
+  std::string host;    ///< name or address literal
+  Family family = Family::any;  ///< the target's own family ([[target]] family, a gateway's); any: the run's
+  std::vector<std::pair<std::string, std::string>> labels;  ///< extra labels, validated
+  std::string origin;  ///< where it was defined ("netprom.toml:7:1", "command line"), for messages
+  /// The per-target settings its [[target]] gave (checked), in file order.
+  std::vector<std::pair<const OptionDef*, OptionValue>> overrides;
+  /// The effective settings for this destination, set by merge_settings (and gateway_targets).
+  ProbeSettings probe;
+};
+
+/// Run settings: the per-destination defaults (ProbeSettings) and the settings of the run.
+struct Settings : ProbeSettings {
+  std::optional<std::string> output;        ///< nullopt: default path or standard output
+  std::optional<std::string> targets_file;  ///< '-' = standard input
+  double deadline = 50.0;                   ///< seconds
   std::optional<double> rate;
   std::optional<std::string> state_dir;
   std::vector<double> buckets;              ///< empty: default layout

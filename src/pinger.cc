@@ -65,7 +65,8 @@ class PingLoop {
   PingLoop(Clock& clock, std::vector<IcmpSocket*> sockets, std::vector<SocketSlots> slots, const PingOptions& options,
            const PingSeed& seed, std::span<const TargetSpec> targets, MonoTime deadline)
       : clock_(clock), seed_(seed), options_(options), deadline_(deadline), targets_(targets),
-        slots_(std::move(slots)), schedule_(schedule_options(options, targets, deadline)),
+        slots_(std::move(slots)), shortest_interval_(shortest_interval(targets)),
+        schedule_(schedule_options(options, shortest_interval_, deadline)),
         ledger_(targets.size(), deadline), sockets_(std::move(sockets)), blocked_(sockets_.size()),
         readable_(sockets_.size()) {
     std::size_t largest = kMinPayloadSize;
@@ -104,7 +105,7 @@ class PingLoop {
       throw std::invalid_argument("too many echo requests in one run (destinations x count > 2^32 - 1)");
     }
     nanoseconds spread = std::min<nanoseconds>(kStaggerStep * static_cast<std::int64_t>(added.size()), kMaxStagger);
-    if (const std::optional<nanoseconds> shortest = shortest_interval(targets_)) spread = std::min(spread, *shortest / 2);
+    if (shortest_interval_) spread = std::min(spread, *shortest_interval_ / 2);
     const nanoseconds step = spread / static_cast<std::int64_t>(added.size());
     for (std::size_t i = 0; i < added.size(); ++i) {
       const PingDestination& d = ledger_.destination(added[i]);
@@ -146,14 +147,14 @@ class PingLoop {
  private:
   bool resolving() const { return resolver_ != nullptr && resolver_->next_check().has_value(); }
 
-  static ScheduleOptions schedule_options(const PingOptions& options, std::span<const TargetSpec> targets,
+  static ScheduleOptions schedule_options(const PingOptions& options, std::optional<nanoseconds> shortest_interval,
                                           MonoTime deadline) {
     ScheduleOptions o;
     o.deadline = deadline;
     if (options.rate && *options.rate > 0) {
       o.rate_step = nanoseconds(static_cast<std::int64_t>(std::ceil(1e9 / *options.rate)));
     } else {
-      o.send_slack = std::min<nanoseconds>(kSendSlack, shortest_interval(targets).value_or(kSendSlack * 16) / 16);
+      o.send_slack = std::min<nanoseconds>(kSendSlack, shortest_interval.value_or(kSendSlack * 16) / 16);
     }
     return o;
   }
@@ -256,6 +257,7 @@ class PingLoop {
   MonoTime deadline_;
   std::span<const TargetSpec> targets_;
   std::vector<SocketSlots> slots_;  // per target
+  std::optional<nanoseconds> shortest_interval_;  // computed once: start() runs per resolved batch
   PingSchedule schedule_;
   PingLedger ledger_;
   std::vector<IcmpSocket*> sockets_;  // by slot; null: no socket of that family (EAFNOSUPPORT)

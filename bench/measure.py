@@ -47,7 +47,7 @@ def enter_netns(name):
 
 def parse_netprom(path):
     sent = received = 0
-    rx = re.compile(r"^netprom_ping_packets_(sent|received)\{.*\} (\d+)$")
+    rx = re.compile(r"^netprom_ping_run_packets_(sent|received)\{.*\} (\d+)$")
     with open(path) as f:
         for line in f:
             m = rx.match(line)
@@ -230,10 +230,11 @@ def cmd_table(a):
         r = ratio(n, f, "wall")
         rows.append(("10k×5", "wall s", fmt_cell(n, "wall"), fmt_cell(f, "wall"), f"{r:.3f}", "≤ 1.05", verdict(r <= 1.05)))
         r = ratio(n, f, "cpu")
-        rows.append(("10k×5", "user+sys CPU s", fmt_cell(n, "cpu"), fmt_cell(f, "cpu"), f"{r:.3f}", "≤ 0.6", verdict(r <= 0.6)))
+        rows.append(("10k×5", "user+sys CPU s", fmt_cell(n, "cpu"), fmt_cell(f, "cpu"), f"{r:.3f}", "≤ 0.65", verdict(r <= 0.65)))
         r = ratio(n, f, "rss_kib")
+        # Reported, not a target: issue 15 keeps two ceilings (CPU here, the interface wall time).
         rows.append(("10k×5", "peak RSS MiB", fmt_cell(n, "rss_kib", 1 / 1024, 1), fmt_cell(f, "rss_kib", 1 / 1024, 1),
-                     f"{r:.3f}", "≤ 1.0", verdict(r <= 1.0)))
+                     f"{r:.3f}", "", ""))
     n = by.get(("100k", "netprom"), [])
     if n:
         s, rcv, bad, text = loss(n)

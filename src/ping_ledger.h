@@ -63,6 +63,9 @@ class PingLedger {
   /// Records a request to destination `d` sent at `at` (error 0), or refused by the kernel
   /// (an errno: counted in send_errors, not in sent); returns its number. Throws std::length_error past 2^32 - 1 requests.
   std::uint32_t record_send(std::uint32_t d, const Timestamp& at, int error);
+  /// Makes room for `requests` requests in all (the plan so far), so that recording a send
+  /// never copies the requests made before it.
+  void reserve(std::size_t requests) { requests_.reserve(requests); }
   /// Applies `event` to request `r` (rtt: for a reply). Out-of-order events are data: a reply
   /// to an answered request is a duplicate, a reply after an error or timeout is late unless
   /// its kernel stamp shows it in time.

@@ -104,6 +104,7 @@ class PingLoop {
     if (planned_ > std::numeric_limits<std::uint32_t>::max()) {
       throw std::invalid_argument("too many echo requests in one run (destinations x count > 2^32 - 1)");
     }
+    ledger_.reserve(planned_);
     nanoseconds spread = std::min<nanoseconds>(kStaggerStep * static_cast<std::int64_t>(added.size()), kMaxStagger);
     if (shortest_interval_) spread = std::min(spread, *shortest_interval_ / 2);
     const nanoseconds step = spread / static_cast<std::int64_t>(added.size());

@@ -4,6 +4,9 @@
 #   . "$(dirname "$0")/lib.sh"
 #   need_root; need_tools fping
 #   netns_setup                      # client ns $NS_C <-> peer ns $NS_P over a veth pair
+#   netns_ping_test                  # need_root, netprom and the responder built, netns_setup
+#   ping_both_peers NAME RESPONDER_OPTIONS... -- NETPROM_OPTIONS...   # sets OUT
+#   expect_counts "$OUT" "$PEER4" up=1 sent=5 received=3 loss_ratio=0.4
 #   responder_start --delay 100      # in $NS_P, waits for its ready file
 #   in_client "$NETPROM" -o - ...    # run in the client namespace (as root: raw ICMP sockets)
 #   as_nobody "$NETPROM" -o - ...    # as uid 65534 with no capabilities in the client namespace
@@ -200,6 +203,43 @@ run_ok() {
     cat "$out.err" >&2
     fail "expected exit 0 from: $* ; got $rc"
   fi
+}
+
+# expect_counts FILE DEST KEY=WANT...: expect_metric for each KEY: sent, received, duplicate and
+# late are the per-run gauges netprom_ping_run_packets_KEY, any other KEY is netprom_ping_KEY
+# (up, loss_ratio, icmp_errors, ...).
+expect_counts() {
+  local file=$1 dest=$2 kv key
+  shift 2
+  for kv in "$@"; do
+    key=${kv%%=*}
+    case $key in
+      sent | received | duplicate | late) expect_metric "$file" "netprom_ping_run_packets_$key" "$dest" "${kv#*=}" ;;
+      *) expect_metric "$file" "netprom_ping_$key" "$dest" "${kv#*=}" ;;
+    esac
+  done
+}
+
+# The start of every ping test against the responder: root, the binaries, the namespaces.
+netns_ping_test() {
+  need_root
+  need_binary "$NETPROM" "$RESPONDER"
+  netns_setup
+}
+
+# ping_both_peers NAME RESPONDER_OPTIONS... -- NETPROM_OPTIONS...: one exchange of a scenario
+# (see for_each_path): starts the responder with its options, runs netprom $RUN with
+# NETPROM_BASE, the options and both peer addresses (it must exit 0), stops the responder.
+# OUT is the .prom file afterwards ($OUT.err its standard error).
+ping_both_peers() {
+  local name=$1 responder_args=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do responder_args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  responder_start "${responder_args[@]}"
+  OUT=$RSP_TMP/$name.$PATH_NAME.prom
+  run_ok "$OUT" $RUN "$NETPROM" "${NETPROM_BASE[@]}" "$@" "$PEER4" "$PEER6"
+  responder_stop
 }
 
 # The netprom command line every ping test starts from: no host config file, no interface

@@ -7,26 +7,14 @@
 # datagram sockets the kernel itself drops the bad checksum and the foreign id.)
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_root
-need_binary "$NETPROM" "$RESPONDER"
-netns_setup
+netns_ping_test
 
 scenario() {
-  responder_start --corrupt 2 --mangle 3 --foreign-id 4
-  local out=$RSP_TMP/bad.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 5 -i 0.1 -W 0.5 "$PEER4" "$PEER6"
-  responder_stop
-  local d
+  ping_both_peers bad --corrupt 2 --mangle 3 --foreign-id 4 -- -c 5 -i 0.1 -W 0.5
+  local d a
   for d in "$PEER4" "$PEER6"; do
-    expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_run_packets_sent "$d" 5
-    expect_metric "$out" netprom_ping_run_packets_received "$d" 2
-    expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 0
-    expect_metric "$out" netprom_ping_run_packets_late "$d" 0
-    expect_metric "$out" netprom_ping_icmp_errors "$d" 0
-    expect_metric "$out" netprom_ping_loss_ratio "$d" 0.6
+    expect_counts "$OUT" "$d" up=1 sent=5 received=2 duplicate=0 late=0 icmp_errors=0 loss_ratio=0.6
   done
-  local a
   for a in corrupt mangle foreign-id; do
     [ "$(responder_count "$a")" = 2 ] || fail "responder sent $(responder_count "$a") $a replies, expected 2"
   done

@@ -4,9 +4,7 @@
 # routing table, named "gateway" and "gateway-ipv6"; a route in another table is not used.
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_root
-need_binary "$NETPROM" "$RESPONDER"
-netns_setup
+netns_ping_test
 in_client ip route add default via "$PEER4"
 in_client ip -6 route add default via "$PEER6"
 in_client ip route add default via 198.18.0.3 table 100

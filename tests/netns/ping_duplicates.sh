@@ -7,23 +7,13 @@
 # request 4 unanswered the run waits for its timeout and every copy of replies 1-3 is in time.
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_root
-need_binary "$NETPROM" "$RESPONDER"
-netns_setup
+netns_ping_test
 
 scenario() {
-  responder_start --dup 2 --drop 4
-  local out=$RSP_TMP/dup.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 4 -i 0.1 -W 0.5 "$PEER4" "$PEER6"
-  responder_stop
+  ping_both_peers dup --dup 2 --drop 4 -- -c 4 -i 0.1 -W 0.5
   local d
   for d in "$PEER4" "$PEER6"; do
-    expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_run_packets_sent "$d" 4
-    expect_metric "$out" netprom_ping_run_packets_received "$d" 3
-    expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 6
-    expect_metric "$out" netprom_ping_run_packets_late "$d" 0
-    expect_metric "$out" netprom_ping_loss_ratio "$d" 0.25
+    expect_counts "$OUT" "$d" up=1 sent=4 received=3 duplicate=6 late=0 loss_ratio=0.25
   done
 }
 

@@ -5,26 +5,17 @@
 # received 4, late 1, loss 0.2. IPv4 and IPv6, raw and datagram ICMP sockets.
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_root
-need_binary "$NETPROM" "$RESPONDER"
-netns_setup
+netns_ping_test
 
 scenario() {
-  responder_start --delay-for 2:700
-  local out=$RSP_TMP/late.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 5 -i 0.3 -W 0.5 "$PEER4" "$PEER6"
-  responder_stop
+  ping_both_peers late --delay-for 2:700 -- -c 5 -i 0.3 -W 0.5
   local d
   for d in "$PEER4" "$PEER6"; do
-    expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_run_packets_sent "$d" 5
-    expect_metric "$out" netprom_ping_run_packets_received "$d" 4
-    expect_metric "$out" netprom_ping_run_packets_late "$d" 1
-    expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 0
+    expect_counts "$OUT" "$d" up=1 sent=5 received=4 late=1 duplicate=0
     # 1 - 4/5 in doubles is 0.19999999999999996
-    expect_range "$out" netprom_ping_loss_ratio "$d" 0.1999999 0.2000001
+    expect_range "$OUT" netprom_ping_loss_ratio "$d" 0.1999999 0.2000001
     # the late reply's 700 ms is not an RTT of this run
-    expect_range "$out" netprom_ping_rtt_max_seconds "$d" 0 0.5
+    expect_range "$OUT" netprom_ping_rtt_max_seconds "$d" 0 0.5
   done
 }
 

@@ -7,9 +7,7 @@
 # replies. IPv4 and IPv6, raw and datagram sockets.
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_root
-need_binary "$NETPROM" "$RESPONDER"
-netns_setup
+netns_ping_test
 
 UNREACH4=198.18.9.1 PROHIBIT4=198.18.10.1 UNREACH6=fd00:9::1 PROHIBIT6=fd00:10::1
 in_client ip route add unreachable 198.18.9.0/24

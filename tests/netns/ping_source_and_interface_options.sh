@@ -4,9 +4,7 @@
 # the veth the peer answers, through lo nothing gets there and every request is lost.
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_root
-need_binary "$NETPROM" "$RESPONDER"
-netns_setup
+netns_ping_test
 in_client ip addr add 198.18.0.11/24 dev "$VETH_C"
 in_client ip addr add fd00::11/64 dev "$VETH_C" nodad
 responder_start

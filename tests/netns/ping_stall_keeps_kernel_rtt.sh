@@ -6,9 +6,7 @@
 # (issue 14 item 3). On both paths (raw as root, datagram sockets as nobody).
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_root
-need_binary "$NETPROM" "$RESPONDER"
-netns_setup
+netns_ping_test
 
 scenario() {
   responder_start --delay 200

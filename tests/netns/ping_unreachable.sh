@@ -5,24 +5,15 @@
 # IPv4 and IPv6, raw and datagram ICMP sockets (where errors arrive on the error queue).
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_root
-need_binary "$NETPROM" "$RESPONDER"
-netns_setup
+netns_ping_test
 
 scenario() {
-  responder_start --unreachable 2
-  local out=$RSP_TMP/unreach.$PATH_NAME.prom
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" -c 3 -i 0.2 -W 0.5 "$PEER4" "$PEER6"
-  responder_stop
+  ping_both_peers unreach --unreachable 2 -- -c 3 -i 0.2 -W 0.5
   local d
   for d in "$PEER4" "$PEER6"; do
-    expect_metric "$out" netprom_ping_up "$d" 1
-    expect_metric "$out" netprom_ping_run_packets_sent "$d" 3
-    expect_metric "$out" netprom_ping_run_packets_received "$d" 2
-    expect_metric "$out" netprom_ping_run_packets_duplicate "$d" 0
-    expect_metric "$out" netprom_ping_icmp_errors "$d" 1
+    expect_counts "$OUT" "$d" up=1 sent=3 received=2 duplicate=0 icmp_errors=1
     # 1 - 2/3, however it is rounded
-    expect_range "$out" netprom_ping_loss_ratio "$d" 0.3333333 0.3333334
+    expect_range "$OUT" netprom_ping_loss_ratio "$d" 0.3333333 0.3333334
   done
   [ "$(responder_count unreachable)" = 2 ] || fail "responder sent $(responder_count unreachable) errors, expected 2"
 }

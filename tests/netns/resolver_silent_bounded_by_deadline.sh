@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # A name server that swallows every query (no answer, no ICMP error) must not hold netprom past
-# --deadline: with --deadline 3 the run ends in under 4 s, exits 0 and reports the name down.
+# --deadline: with --deadline 2 the run ends in under 5 s (the system resolver alone, getent,
+# is shown to wait past 5.5 s), exits 0 and reports the name down. The 3 s between deadline and
+# bound are there so that a loaded machine cannot make the bound flake.
 set -eu
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -29,12 +31,12 @@ echo "getent hosts: exit $rc after ${took} ms"
 out=$RSP_TMP/out.prom
 start=$(now_ms)
 rc=0
-with_silent_dns "$NETPROM" "${NETPROM_BASE[@]}" --deadline 3 -c 1 -W 1 some.name.test >"$out" 2>"$out.err" || rc=$?
+with_silent_dns "$NETPROM" "${NETPROM_BASE[@]}" --deadline 2 -c 1 -W 1 some.name.test >"$out" 2>"$out.err" || rc=$?
 took=$(($(now_ms) - start))
-echo "netprom --deadline 3: exit $rc after ${took} ms"
+echo "netprom --deadline 2: exit $rc after ${took} ms"
 cat "$out.err"
 [ "$rc" = 0 ] || fail "expected exit 0, got $rc"
-[ "$took" -lt 4000 ] || fail "expected the run to end in under 4000 ms, took ${took} ms"
+[ "$took" -lt 5000 ] || fail "expected the run to end in under 5000 ms, took ${took} ms"
 expect_metric "$out" netprom_ping_up some.name.test 0
 expect_metric "$out" netprom_ping_run_packets_sent some.name.test 0
 expect_metric "$out" netprom_ping_rtt_avg_seconds some.name.test absent

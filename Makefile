@@ -15,7 +15,7 @@ VERSION  := $(shell cat VERSION)
 # Warnings are errors in the developer build and CI (`make test`); packagers set WERROR=0
 # (packaging/debian/rules), so a newer compiler's new warning does not fail a distribution build.
 WERROR   ?= 1
-WARNINGS  := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor $(if $(filter 1,$(WERROR)),-Werror)
+WARNINGS  := -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wconversion $(if $(filter 1,$(WERROR)),-Werror)
 # Debian's shared libraries (security updates reach netprom through them); pkg-config gives
 # toml++'s TOML_HEADER_ONLY=0 / TOML_SHARED_LIB=1 and RE2's -pthread; nlohmann-json (file_sd
 # targets in JSON) is header-only, yaml-cpp (file_sd in YAML) a shared library.

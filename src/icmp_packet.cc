@@ -103,7 +103,7 @@ template <typename T>
 T to_big_endian(T v) {
   if constexpr (std::endian::native == std::endian::big) return v;
   if constexpr (sizeof(T) == 8) return __builtin_bswap64(v);
-  return __builtin_bswap32(v);
+  else return __builtin_bswap32(v);
 }
 
 // The fill after the nonce and index is a byte ramp, fill_byte(index, offset) for each

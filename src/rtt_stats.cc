@@ -36,7 +36,8 @@ std::optional<RttSummary> summarize_rtts(std::span<const double> rtt_seconds) {
   s.max = static_cast<double>(max) / kNanosPerSecond;
   s.avg = static_cast<double>(sum) / (static_cast<double>(n) * kNanosPerSecond);
   const Int128 spread = squares * n - sum * sum;  // n^2 * variance, in ns^2
-  s.stddev = std::sqrt(static_cast<long double>(spread)) / (static_cast<long double>(n) * kNanosPerSecond);
+  s.stddev = static_cast<double>(std::sqrt(static_cast<long double>(spread)) /
+                                 (static_cast<long double>(n) * kNanosPerSecond));
   return s;
 }
 

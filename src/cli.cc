@@ -26,9 +26,12 @@ struct Spelling {
 constexpr Spelling kCommandLineOnly[] = {
     {"config", "", true}, {"check", "", false}, {"help", "h", false}, {"version", "V", false}};
 
+// Flags are present or not, unless they have spellings of their own (-M do|dont).
+bool takes_value(const OptionDef& def) { return def.kind != ValueKind::flag || !def.choices.empty(); }
+
 std::vector<Spelling> all_spellings() {
   std::vector<Spelling> all(std::begin(kCommandLineOnly), std::end(kCommandLineOnly));
-  for (const OptionDef& def : option_table()) all.push_back({def.name, def.short_name, def.kind != ValueKind::flag});
+  for (const OptionDef& def : option_table()) all.push_back({def.name, def.short_name, takes_value(def)});
   return all;
 }
 
@@ -47,7 +50,7 @@ cxxopts::Options make_options() {
     std::string spec = def.short_name.empty() ? std::string(def.name) : fmt::format("{},{}", def.short_name, def.name);
     std::string help(def.help);
     if (!def.default_text.empty()) help += fmt::format(" (default: {})", def.default_text);
-    if (def.kind == ValueKind::flag)
+    if (!takes_value(def))
       add(spec, help);
     else
       add(spec, help, cxxopts::value<std::string>(), std::string(def.arg));
@@ -162,7 +165,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       std::string name(def.name);
       if (!result.count(name)) continue;
       try {
-        if (def.kind == ValueKind::flag)
+        if (!takes_value(def))
           cl.assignments.emplace_back(&def, true);
         else if (def.kind == ValueKind::label || def.kind == ValueKind::paths)  // repeatable, in order
           for (const cxxopts::KeyValue& kv : result.arguments()) {

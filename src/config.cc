@@ -78,7 +78,12 @@ Family parse_family(const toml::node& node, std::string_view path) {
 TargetSpec parse_target(const toml::node& node, std::string_view path) {
   const toml::table* table = node.as_table();
   if (!table) fail(path, node, "target must be a table: use [[target]] with name and host");
-  static const std::vector<std::string> kKeys = {"name", "host", "family", "labels"};
+  static const std::vector<std::string> kKeys = [] {
+    std::vector<std::string> keys = {"name", "host", "family", "labels"};
+    for (const OptionDef& def : option_table())
+      if (def.apply_probe) keys.push_back(config_key(def));
+    return keys;
+  }();
   TargetSpec t;
   t.origin = where(path, node.source());
   const toml::node* name_node = nullptr;
@@ -101,6 +106,14 @@ TargetSpec parse_target(const toml::node& node, std::string_view path) {
         if (auto p = scrape_label_problem(lk.str()); !p.empty()) fail(path, lv, p);
         t.labels.emplace_back(std::string(lk.str()), *value);
       }
+    } else if (const OptionDef* def = find_option(key); def && def->apply_probe) {
+      OptionValue value = to_value(*def, v, path);
+      try {
+        check_option_value(*def, value);
+      } catch (const OptionValueError& e) {
+        fail(path, v, fmt::format("{} {}", config_key(*def), e.what()));
+      }
+      t.overrides.emplace_back(def, std::move(value));
     } else {
       throw ConfigError(fmt::format("{}: {}", where(path, k.source()), unknown_key_message(key, kKeys, " in [[target]]")));
     }
@@ -251,7 +264,7 @@ ConfigFile parse_config(std::string_view text, std::string_view path) {
 Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
                         std::optional<std::vector<TargetSpec>> file_targets) {
   Settings s;
-  for (const auto& [def, value] : config.assignments) def->apply(s, value);
+  for (const auto& [def, value] : config.assignments) apply_option(*def, s, value);
   // A relative file named in a config file is beside the config file, wherever netprom runs.
   auto beside_config = [&config](std::string& file) {
     auto slash = config.path.rfind('/');
@@ -265,7 +278,7 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
   if (std::any_of(cl.assignments.begin(), cl.assignments.end(),
                   [](const auto& a) { return a.first->name == "file-sd"; }))
     s.file_sd.clear();
-  for (const auto& [def, value] : cl.assignments) def->apply(s, value);
+  for (const auto& [def, value] : cl.assignments) apply_option(*def, s, value);
 
   if (!cl.dests.empty() || file_targets) {
     std::size_t from_file = file_targets ? file_targets->size() : 0;
@@ -286,7 +299,20 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
     s.targets = config.targets;
   }
   if (std::string problem = label_clash_problem(s); !problem.empty()) throw ConfigError(problem);
+  set_probe_settings(s.targets, s, cl);
   return s;
+}
+
+void set_probe_settings(std::vector<TargetSpec>& targets, const Settings& run, const CommandLine& cl) {
+  auto on_command_line = [&cl](const OptionDef* def) {
+    return std::any_of(cl.assignments.begin(), cl.assignments.end(), [def](const auto& a) { return a.first == def; });
+  };
+  for (TargetSpec& t : targets) {
+    t.probe = run;
+    for (const auto& [def, value] : t.overrides)
+      if (!on_command_line(def)) def->apply_probe(t.probe, value);
+    if (t.family != Family::any) t.probe.family = t.family;
+  }
 }
 
 std::string setting_origin(const ConfigFile& config, const CommandLine& cl, std::string_view key) {
@@ -320,7 +346,9 @@ void check_merged_settings(const Settings& settings, const ConfigFile& config, c
       if (origin == "command line") throw UsageError(message);
       if (blame.empty()) blame = origin;
     }
-    if (blame.empty()) throw UsageError(message);
+    // A target's own plan: its [[target]] decided (unless --deadline came from the command line).
+    const bool target_plan = message.starts_with("target '");
+    if (blame.empty() && !target_plan) throw UsageError(message);
     // In the config's spelling: "--state-dir" -> "state_dir".
     for (auto pos = message.find("--"); pos != std::string::npos; pos = message.find("--", pos)) {
       message.erase(pos, 2);
@@ -328,7 +356,7 @@ void check_merged_settings(const Settings& settings, const ConfigFile& config, c
                                                 message[i] == '-'); ++i)
         if (message[i] == '-') message[i] = '_';
     }
-    throw ConfigError(fmt::format("{}: {}", blame, message));
+    throw ConfigError(target_plan ? message : fmt::format("{}: {}", blame, message));
   }
 }
 

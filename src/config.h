@@ -37,6 +37,12 @@ inline constexpr std::string_view kDefaultConfigPath = "/etc/netprom.toml";
 Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
                         std::optional<std::vector<TargetSpec>> file_targets);
 
+/// Sets every target's effective ProbeSettings: the run's values, then the target's own
+/// [[target]] overrides except where the command line set that setting (the command line
+/// wins), then the target's own family (which wins over -4/-6, as a literal's does).
+/// merge_settings calls it; targets added later (file_sd) go through it too.
+void set_probe_settings(std::vector<TargetSpec>& targets, const Settings& run, const CommandLine& cl);
+
 /// Where a setting's value came from: "command line", the config file's "PATH:LINE:COLUMN",
 /// or "" for the default. `key` is the long name or the config key.
 std::string setting_origin(const ConfigFile& config, const CommandLine& cl, std::string_view key);

@@ -51,7 +51,7 @@ HostFacts probe_host(const Settings& s, const std::string& output) {
   const Family family = ping_family(s);
   if (uses_default_gateways(s)) {
     try {
-      facts.gateways = gateway_targets(read_default_gateways(), family);
+      facts.gateways = gateway_targets(read_default_gateways(), s);
     } catch (const std::exception& e) {
       facts.gateway_problem = fmt::format("cannot read the default gateways: {}", e.what());
     }

@@ -324,15 +324,13 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
     }
   }
 
-  // IPv4 requests that fit any path (at most 552 bytes, net.ipv4.route.min_pmtu's default
-  // and below every real link MTU) go with IP_PMTUDISC_DO: the kernel then sets DF and an IP
-  // ID of 0 (RFC 6864 allows any ID on an atomic datagram) instead of drawing a hashed,
-  // randomised ID per packet in __ip_select_ident, about a tenth of the kernel's own cost of
-  // sending a request. The default (IP_PMTUDISC_WANT) sets DF on such packets too, so only
-  // the ID changes on the wire. Larger requests keep the default, which fragments locally
-  // when a path's MTU is smaller instead of failing with EMSGSIZE. Best effort.
-  constexpr std::size_t kIpv4Header = 20;
-  constexpr std::size_t kNeverFragmented = 552;
+  // -M do: DF set and the local stack never fragments; a request too big for the path fails
+  // with EMSGSIZE at send, or comes back as "fragmentation needed" / "packet too big".
+  if (options.dont_fragment) {
+    set_int_option(s, v6 ? static_cast<int>(IPPROTO_IPV6) : static_cast<int>(IPPROTO_IP),
+                   v6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, v6 ? IPV6_PMTUDISC_DO : IP_PMTUDISC_DO,
+                   fmt::format("cannot set don't-fragment on {} socket", name));
+  }
   if (options.probe_path_mtu) {
     // Path MTU probes test the path as it is now: don't fragment, and no EMSGSIZE from an MTU
     // the kernel cached from earlier "too big" errors, only from the device's own MTU (which
@@ -343,7 +341,17 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
     } else {
       set_int_option(s, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, "cannot set IP_MTU_DISCOVER on ICMP socket");
     }
-  } else if (!v6 && kIpv4Header + 8 + options.payload_size <= kNeverFragmented) {
+  }
+  // Otherwise IPv4 requests that fit any path (at most 552 bytes, net.ipv4.route.min_pmtu's
+  // default and below every real link MTU) go with IP_PMTUDISC_DO too: the kernel then sets DF
+  // and an IP ID of 0 (RFC 6864 allows any ID on an atomic datagram) instead of drawing a
+  // hashed, randomised ID per packet in __ip_select_ident, about a tenth of the kernel's own
+  // cost of sending a request. The default (IP_PMTUDISC_WANT) sets DF on such packets too, so
+  // only the ID changes on the wire. Larger requests keep the default, which fragments locally
+  // when a path's MTU is smaller instead of failing with EMSGSIZE. Best effort.
+  constexpr std::size_t kIpv4Header = 20;
+  constexpr std::size_t kNeverFragmented = 552;
+  if (!v6 && !options.dont_fragment && !options.probe_path_mtu && kIpv4Header + 8 + options.payload_size <= kNeverFragmented) {
     const int pmtudisc = IP_PMTUDISC_DO;
     ::setsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER, &pmtudisc, sizeof pmtudisc);
   }

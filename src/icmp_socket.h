@@ -14,7 +14,7 @@
 #include "clock.h"
 #include "family.h"
 #include "receive_control.h"
-#include "resolve.h"
+#include "socket_address.h"
 
 namespace netprom {
 
@@ -81,13 +81,14 @@ class IcmpSocket {
   virtual int fd() const = 0;
 };
 
-/// Socket settings from the command line, and what to size buffers for.
+/// Socket settings of the destinations that share the socket, and what to size buffers for.
 struct IcmpSocketOptions {
   std::optional<int> ttl;                 ///< IP_TTL / IPV6_UNICAST_HOPS
   std::optional<int> tos;                 ///< IP_TOS / IPV6_TCLASS
   std::optional<SocketAddress> source;    ///< bind() address, when of this socket's family
   std::optional<std::string> interface;   ///< SO_BINDTODEVICE
-  std::size_t payload_size = 56;          ///< echo payload bytes, for receive buffers
+  bool dont_fragment = false;             ///< IP(V6)_MTU_DISCOVER = PMTUDISC_DO
+  std::size_t payload_size = 56;          ///< the largest echo payload, for receive buffers
   std::size_t destinations = 1;           ///< how many replies may be in flight at once
   /// Path MTU probes: don't fragment, whatever MTU the kernel has cached for the path
   /// (IP_PMTUDISC_PROBE / IPV6_PMTUDISC_PROBE), and ICMP errors on the error queue for raw

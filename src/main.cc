@@ -72,19 +72,19 @@ std::chrono::nanoseconds to_ns(double seconds) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
 }
 
-// The ping collector as the run's seam: settings to PingOptions, a progress line on a terminal.
-std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& specs,
+// The ping collector as the run's seam: each target carries its own settings; the run's
+// deadline and rate, and a progress line on a terminal.
+std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& targets,
                              const std::optional<Identity>& become) {
-  std::vector<PingTarget> targets;
-  targets.reserve(specs.size());
-  for (const TargetSpec& t : specs) targets.push_back({t.name, t.host, t.family});
-  PingOptions o{s.count, to_ns(s.interval), to_ns(s.timeout), to_ns(s.deadline), ping_family(s), s.size,
-                s.ttl, s.tos, s.source, s.interface, s.rate, [&become] { drop_privileges(become); }, {}};
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
-  o.pmtu = s.pmtu;
-  o.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-  o.stop = &interrupted;
-  std::vector<PingResult> results = run_pings(targets, o);
+  std::vector<PingResult> results =
+      run_pings(targets, {.deadline = to_ns(s.deadline),
+                          .rate = s.rate,
+                          .on_sockets_open = [&become] { drop_privileges(become); },
+                          .on_progress = [&progress](std::uint64_t done, std::uint64_t total) {
+                            progress.update(done, total);
+                          },
+                          .stop = &interrupted});
   // Cancelled by the user, not cut by the deadline: no "requests not sent" warning.
   if (interrupted)
     for (PingResult& r : results) r.unsent = 0;
@@ -116,6 +116,7 @@ int run(int argc, char** argv, bool stdout_closed) {
   std::array<char, 256> host_name{};  // --self's default; cut names stay terminated
   ::gethostname(host_name.data(), host_name.size() - 1);
   std::optional<Mesh> mesh = add_target_sources(s, read_text, host_name.data());
+  set_probe_settings(s.targets, s, cl);  // file_sd and mesh targets get the run's settings too
   check_merged_settings(s, config, cl);
   check_destinations(s.targets, s.family, [](const std::string& n) { return ::if_nametoindex(n.c_str()) != 0; });
   if (s.source) check_source_family(s.targets, *s.source, setting_origin(config, cl, "source") == "command line");
@@ -143,7 +144,7 @@ int run(int argc, char** argv, bool stdout_closed) {
   RunSeams seams;
   seams.ping = [&s, &become](const std::vector<TargetSpec>& targets) { return ping(s, targets, become); };
   seams.default_targets = [&s] {
-    return uses_default_gateways(s) ? gateway_targets(read_default_gateways(), ping_family(s)) : std::vector<TargetSpec>{};
+    return uses_default_gateways(s) ? gateway_targets(read_default_gateways(), s) : std::vector<TargetSpec>{};
   };
   seams.links = [] { return read_link_stats(); };
   seams.unix_time = [] {

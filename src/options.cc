@@ -49,12 +49,12 @@ const std::array kOptions = {
               ValueKind::integer, 1, 100000, {},
               [](Settings& s, const OptionValue& v) { s.mesh_peers = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"count", "c", "N", "echo requests per destination", "5", ValueKind::integer, 1, 10000, {},
-              [](Settings& s, const OptionValue& v) { s.count = static_cast<int>(get<std::int64_t>(v)); }},
+              nullptr, [](ProbeSettings& s, const OptionValue& v) { s.count = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"interval", "i", "SECONDS", "time between requests to one destination", "1",
               ValueKind::seconds, 0.001, 3600, {},
-              [](Settings& s, const OptionValue& v) { s.interval = get<double>(v); }},
+              nullptr, [](ProbeSettings& s, const OptionValue& v) { s.interval = get<double>(v); }},
     OptionDef{"timeout", "W", "SECONDS", "wait this long for each reply", "2", ValueKind::seconds, 0.001, 3600, {},
-              [](Settings& s, const OptionValue& v) { s.timeout = get<double>(v); }},
+              nullptr, [](ProbeSettings& s, const OptionValue& v) { s.timeout = get<double>(v); }},
     OptionDef{"deadline", "w", "SECONDS", "hard bound on the whole run, name resolution included", "50",
               ValueKind::seconds, 0.01, 86400, {},
               [](Settings& s, const OptionValue& v) { s.deadline = get<double>(v); }},
@@ -67,21 +67,26 @@ const std::array kOptions = {
                 if (get<bool>(v)) s.family = Family::v6;
               }},
     OptionDef{"size", "s", "BYTES", "ICMP payload bytes", "56", ValueKind::integer, kMinPayload, kMaxPayload, {},
-              [](Settings& s, const OptionValue& v) { s.size = static_cast<int>(get<std::int64_t>(v)); }},
+              nullptr, [](ProbeSettings& s, const OptionValue& v) { s.size = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"ttl", "t", "N", "IP time to live / IPv6 hop limit", "system default", ValueKind::integer, 1, 255, {},
-              [](Settings& s, const OptionValue& v) { s.ttl = static_cast<int>(get<std::int64_t>(v)); }},
+              nullptr, [](ProbeSettings& s, const OptionValue& v) { s.ttl = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"tos", "Q", "N", "IPv4 type of service / IPv6 traffic class", "0", ValueKind::integer, 0, 255, {},
-              [](Settings& s, const OptionValue& v) { s.tos = static_cast<int>(get<std::int64_t>(v)); }},
+              nullptr, [](ProbeSettings& s, const OptionValue& v) { s.tos = static_cast<int>(get<std::int64_t>(v)); }},
     OptionDef{"source", "", "ADDR", "send from this source address; names resolve to its family", "", ValueKind::address, 0, 0, {},
-              [](Settings& s, const OptionValue& v) { s.source = get<std::string>(v); }},
+              nullptr, [](ProbeSettings& s, const OptionValue& v) { s.source = get<std::string>(v); }},
     OptionDef{"interface", "I", "IFNAME", "send through this interface (SO_BINDTODEVICE)", "", ValueKind::ifname, 0, 0,
-              {}, [](Settings& s, const OptionValue& v) { s.interface = get<std::string>(v); }},
+              {}, nullptr, [](ProbeSettings& s, const OptionValue& v) { s.interface = get<std::string>(v); }},
+    OptionDef{"dont-fragment", "M", "do|dont",
+              "do: don't fragment (DF set; too big for the path is an error), as ping -M do",
+              "dont", ValueKind::flag, 0, 0, "do,dont", nullptr,
+              [](ProbeSettings& s, const OptionValue& v) { s.dont_fragment = get<bool>(v); }},
     OptionDef{"rate", "", "PPS", "cap on echo requests per second, all destinations together", "no cap",
               ValueKind::number, 0.1, 10'000'000, {},
               [](Settings& s, const OptionValue& v) { s.rate = get<double>(v); }},
     OptionDef{"pmtu", "", "",
               "find the path MTU (largest IP packet, don't fragment) of every destination that answered",
-              "", ValueKind::flag, 0, 0, {}, [](Settings& s, const OptionValue& v) { s.pmtu = get<bool>(v); }},
+              "", ValueKind::flag, 0, 0, {}, nullptr,
+              [](ProbeSettings& s, const OptionValue& v) { s.pmtu = get<bool>(v); }},
     OptionDef{"state-dir", "", "DIR", "keep cumulative counters and an RTT histogram across runs in DIR", "",
               ValueKind::text, 0, 0, {},
               [](Settings& s, const OptionValue& v) { s.state_dir = get<std::string>(v); }},
@@ -199,6 +204,11 @@ void check_text(const OptionDef& def, const std::string& text) {
 
 std::span<const OptionDef> option_table() { return kOptions; }
 
+void apply_option(const OptionDef& def, Settings& settings, const OptionValue& value) {
+  if (def.apply_probe) def.apply_probe(settings, value);
+  else def.apply(settings, value);
+}
+
 const OptionDef* find_option(std::string_view key) {
   for (const OptionDef& def : kOptions) {
     if (def.name.size() != key.size()) continue;
@@ -221,6 +231,13 @@ std::string config_key(const OptionDef& def) {
 OptionValue parse_option_text(const OptionDef& def, std::string_view text) {
   switch (def.kind) {
     case ValueKind::flag:
+      if (!def.choices.empty()) {  // "yes,no" spellings on the command line: -M do|dont
+        const auto comma = def.choices.find(',');
+        if (text == def.choices.substr(0, comma)) return true;
+        if (text == def.choices.substr(comma + 1)) return false;
+        throw OptionValueError(fmt::format("must be {} or {}, got '{}'", def.choices.substr(0, comma),
+                                           def.choices.substr(comma + 1), text));
+      }
       if (text == "true") return true;
       if (text == "false") return false;
       throw OptionValueError(fmt::format("must be true or false, got '{}'", text));
@@ -300,16 +317,27 @@ void check_settings(const Settings& s) {
   if (!s.mesh && (s.self || s.mesh_peers))
     throw OptionValueError(fmt::format("--{} needs --mesh (the member list)", s.self ? "self" : "mesh-peers"));
   if (s.no_ping) return;
-  double needed = (s.count - 1) * s.interval + s.timeout;
+  // The run lasts as long as its longest per-destination plan.
+  auto plan = [](const ProbeSettings& p) { return (p.count - 1) * p.interval + p.timeout; };
+  const TargetSpec* longest = nullptr;
+  for (const TargetSpec& t : s.targets)
+    if (plan(t.probe) > plan(longest ? longest->probe : s)) longest = &t;
+  if (longest && plan(longest->probe) > s.deadline)
+    throw OptionValueError(fmt::format(
+        "target '{}' ({}) needs (count - 1) * interval + timeout = {} s, more than --deadline {} s; "
+        "raise --deadline or lower the target's count, interval or timeout",
+        longest->name, longest->origin, plan(longest->probe), s.deadline));
+  double needed = plan(s);
   if (needed > s.deadline)
     throw OptionValueError(fmt::format(
         "--deadline {} s is shorter than the requests need ((count - 1) * interval + timeout = {} s); "
         "raise --deadline or lower --count, --interval or --timeout",
         s.deadline, needed));
-  // --rate caps all destinations together: count * destinations requests take at least
-  // (count * destinations - 1) / rate seconds, plus the last one's timeout.
+  // --rate caps all destinations together: N requests take at least (N - 1) / rate seconds,
+  // plus the last one's timeout.
   if (s.rate && *s.rate > 0) {
-    const double requests = static_cast<double>(s.count) * static_cast<double>(std::max<std::size_t>(s.targets.size(), 1));
+    double requests = s.targets.empty() ? s.count : 0;
+    for (const TargetSpec& t : s.targets) requests += t.probe.count;
     const double paced = (requests - 1) / *s.rate + s.timeout;
     if (paced > s.deadline)
       throw OptionValueError(fmt::format(

@@ -18,7 +18,8 @@ namespace netprom {
 
 /// How a setting's value is written and checked.
 enum class ValueKind {
-  flag,      ///< true/false; on the command line, present or not
+  flag,      ///< true/false; on the command line, present or not (or, with `choices`
+             ///< "yes,no" spellings, the first for true: -M do|dont)
   integer,   ///< whole number in [min, max]
   seconds,   ///< decimal number of seconds in [min, max]
   number,    ///< decimal number in [min, max]
@@ -32,9 +33,6 @@ enum class ValueKind {
   paths,     ///< a file; repeatable on the command line, an array of strings in the config
 };
 
-/// A parsed value: bool (flag), int64 (integer), double (seconds, number), string, list.
-using OptionValue = std::variant<bool, std::int64_t, double, std::string, std::vector<double>>;
-
 /// One setting.
 struct OptionDef {
   std::string_view name;        ///< long option, e.g. "state-dir"; config key uses '_' for '-'
@@ -46,8 +44,14 @@ struct OptionDef {
   double min = 0;
   double max = 0;
   std::string_view choices = {};
+  /// Stores the value of a run-wide setting; null for a per-target one.
   void (*apply)(Settings&, const OptionValue&) = nullptr;
+  /// Stores the value of a per-target setting (also a [[target]] key); null for the others.
+  void (*apply_probe)(ProbeSettings&, const OptionValue&) = nullptr;
 };
+
+/// Stores `value` into `settings` with whichever of def.apply / def.apply_probe it has.
+void apply_option(const OptionDef& def, Settings& settings, const OptionValue& value);
 
 /// Thrown by the parse/check functions below with the reason only ("must be ..., got ...");
 /// the caller adds where (the option or file:line:column) and the exit code.
@@ -73,7 +77,7 @@ OptionValue parse_option_text(const OptionDef& def, std::string_view text);
 void check_option_value(const OptionDef& def, const OptionValue& value);
 
 /// Checks that settings agree with each other (e.g. the deadline leaves room for the
-/// requests). Throws OptionValueError naming the options.
+/// requests of the longest per-destination plan). Throws OptionValueError naming the options.
 void check_settings(const Settings& settings);
 
 /// The closest key among `candidates` to `key` by edit distance, or empty when none is close

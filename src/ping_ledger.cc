@@ -159,11 +159,11 @@ std::optional<MonoTime> PingLedger::next_expiry() const {
   return expiries_.top().first;
 }
 
-std::vector<PingResult> PingLedger::take_results(std::uint64_t planned_per_destination) {
+std::vector<PingResult> PingLedger::take_results() {
   for (const PingDestination& d : destinations_) {
     PingResult& result = results_[d.target];
     const std::uint64_t tried = result.sent + result.send_errors;
-    result.unsent = planned_per_destination > tried ? planned_per_destination - tried : 0;
+    result.unsent = d.count > tried ? d.count - tried : 0;
   }
   return std::move(results_);
 }

@@ -11,7 +11,7 @@
 
 #include "clock.h"
 #include "pinger.h"  // PingResult
-#include "resolve.h"  // SocketAddress
+#include "socket_address.h"
 
 namespace netprom {
 
@@ -48,8 +48,10 @@ std::chrono::nanoseconds round_trip_time(const Timestamp& sent, const std::optio
 struct PingDestination {
   SocketAddress address{};
   std::uint32_t target = 0;  ///< index into the run's targets and results
-  std::uint8_t slot = 0;     ///< 0: the IPv4 socket, 1: the IPv6 socket
+  std::uint16_t slot = 0;    ///< the socket it is pinged through (one per family and socket settings)
   std::chrono::nanoseconds timeout{};
+  std::uint32_t count = 0;   ///< requests planned
+  std::size_t size = 0;      ///< echo payload bytes
 };
 
 /// The requests of one run and their outcomes, and the per-destination results they add up
@@ -95,9 +97,9 @@ class PingLedger {
   std::uint32_t first_pending() const { return first_pending_; }
   std::uint64_t pending() const { return pending_; }
 
-  /// The results, one per target, with PingResult::unsent set for destinations that were
-  /// planned `planned_per_destination` requests; the ledger is spent afterwards.
-  std::vector<PingResult> take_results(std::uint64_t planned_per_destination);
+  /// The results, one per target, with PingResult::unsent set from each destination's planned
+  /// count; the ledger is spent afterwards.
+  std::vector<PingResult> take_results();
 
  private:
   struct Request {

@@ -34,24 +34,23 @@ bool matches_quoted(const SocketAddress& address, const Address16& quoted) {
 
 // The request that `echo` (a reply, or the request quoted in an error) names by its payload,
 // when nonce, identifier (raw sockets), number and socket fit. The caller checks the peer.
-std::optional<std::uint32_t> named_request(const PingSeed& seed, std::size_t payload_size, std::uint8_t slot,
-                                           bool check_identifier, const IcmpEcho& echo, const PingLedger& ledger,
-                                           bool& intact) {
+std::optional<std::uint32_t> named_request(const PingSeed& seed, std::uint16_t slot, bool check_identifier,
+                                           const IcmpEcho& echo, const PingLedger& ledger, bool& intact) {
   if (check_identifier && echo.identifier != seed.identifier) return std::nullopt;
-  const std::optional<ProbePayload> probe = parse_probe_payload(echo.payload, payload_size);
+  const std::optional<ProbePayload> probe = parse_probe_payload(echo.payload, 0);
   if (!probe || probe->nonce != seed.nonce || probe->index >= ledger.sent()) return std::nullopt;
-  if (ledger.destination(ledger.destination_of(probe->index)).slot != slot) return std::nullopt;
-  intact = probe->intact && echo.sequence == sequence_of(seed, probe->index);
+  const PingDestination& destination = ledger.destination(ledger.destination_of(probe->index));
+  if (destination.slot != slot) return std::nullopt;
+  intact = parse_probe_payload(echo.payload, destination.size)->intact && echo.sequence == sequence_of(seed, probe->index);
   return probe->index;
 }
 
-Match match_error(const PingSeed& seed, std::size_t payload_size, std::uint8_t slot, bool check_identifier,
-                  const IcmpEcho& quoted, const Address16& destination, const PingLedger& ledger) {
+Match match_error(const PingSeed& seed, std::uint16_t slot, bool check_identifier, const IcmpEcho& quoted,
+                  const Address16& destination, const PingLedger& ledger) {
   if (check_identifier && quoted.identifier != seed.identifier) return {};
-  if (parse_probe_payload(quoted.payload, payload_size)) {
+  if (parse_probe_payload(quoted.payload, 0)) {
     bool intact = false;
-    const std::optional<std::uint32_t> r =
-        named_request(seed, payload_size, slot, check_identifier, quoted, ledger, intact);
+    const std::optional<std::uint32_t> r = named_request(seed, slot, check_identifier, quoted, ledger, intact);
     if (!r || quoted.sequence != sequence_of(seed, *r) ||
         !matches_quoted(ledger.destination(ledger.destination_of(*r)).address, destination)) {
       return {};
@@ -85,24 +84,24 @@ void describe_queued(Family family, const std::optional<QueuedError>& error, Mat
 
 }  // namespace
 
-Match match_message(const PingSeed& seed, std::size_t payload_size, std::uint8_t slot, SocketKind kind,
+Match match_message(const PingSeed& seed, Family family, std::uint16_t slot, SocketKind kind,
                     const Datagram& datagram, const PingLedger& ledger) {
   const bool raw = kind == SocketKind::raw;
-  const IcmpWire wire = slot == 1 ? IcmpWire::ipv6 : raw ? IcmpWire::ipv4_raw : IcmpWire::ipv4_datagram;
+  const IcmpWire wire = family == Family::v6 ? IcmpWire::ipv6 : raw ? IcmpWire::ipv4_raw : IcmpWire::ipv4_datagram;
   const std::optional<IcmpMessage> message = parse_icmp_message(wire, datagram.bytes);
   if (!message) return {};
   if (datagram.from_error_queue) {
     // The entry carries our request as sent (the kernel's identifier, not ours), and its
     // address is where the request went.
     if (message->kind != IcmpKind::echo_request) return {};
-    Match match = match_error(seed, payload_size, slot, false, message->echo, address_bytes(datagram.peer), ledger);
-    if (match.verdict == Verdict::error) describe_queued(slot == 1 ? Family::v6 : Family::v4, datagram.error, match);
+    Match match = match_error(seed, slot, false, message->echo, address_bytes(datagram.peer), ledger);
+    if (match.verdict == Verdict::error) describe_queued(family, datagram.error, match);
     return match;
   }
   if (message->kind == IcmpKind::error) {
-    Match match = match_error(seed, payload_size, slot, raw, message->echo, message->quoted_destination, ledger);
+    Match match = match_error(seed, slot, raw, message->echo, message->quoted_destination, ledger);
     if (match.verdict == Verdict::error) {
-      match.error_type = classify_icmp_error(slot == 1 ? Family::v6 : Family::v4, message->type, message->code);
+      match.error_type = classify_icmp_error(family, message->type, message->code);
       match.error_from = datagram.peer;
       match.mtu = message->mtu;
     }
@@ -110,7 +109,7 @@ Match match_message(const PingSeed& seed, std::size_t payload_size, std::uint8_t
   }
   if (message->kind != IcmpKind::echo_reply) return {};
   bool intact = false;
-  const std::optional<std::uint32_t> r = named_request(seed, payload_size, slot, raw, message->echo, ledger, intact);
+  const std::optional<std::uint32_t> r = named_request(seed, slot, raw, message->echo, ledger, intact);
   if (!r || !same_host(datagram.peer, ledger.destination(ledger.destination_of(*r)).address)) return {};
   if (!message->checksum_ok || !intact) return matched(Verdict::corrupt, *r);
   return matched(Verdict::reply, *r);

@@ -35,8 +35,8 @@ struct Match {
   std::optional<std::uint32_t> mtu;
 };
 
-/// Attributes a datagram read from the socket in `slot` (0: IPv4, 1: IPv6) of `kind` to one of
-/// the requests in `ledger`.
+/// Attributes a datagram read from the socket in `slot` (of `family` and `kind`) to one of the
+/// requests in `ledger`; a request's payload size is its destination's.
 ///
 /// A reply is ours when its nonce, request number (below ledger.sent()), source address and,
 /// on raw sockets, identifier match; it is then valid when its checksum, payload and sequence
@@ -46,7 +46,7 @@ struct Match {
 /// 65,536 requests apart from ledger.first_pending() on. An error says its type, sender and
 /// MTU: from the ICMP message itself on a raw socket (the sender is the datagram's peer), from
 /// the error-queue entry (Datagram::error) on a datagram socket.
-Match match_message(const PingSeed& seed, std::size_t payload_size, std::uint8_t slot, SocketKind kind,
+Match match_message(const PingSeed& seed, Family family, std::uint16_t slot, SocketKind kind,
                     const Datagram& datagram, const PingLedger& ledger);
 
 }  // namespace netprom

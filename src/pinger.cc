@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 #include <stdexcept>
 #include <system_error>
@@ -44,22 +45,42 @@ constexpr nanoseconds kMaxStagger = 250ms;
 // tens of microseconds of CPU (poll, timer, scheduler, cold caches; bench/RESULTS.md).
 constexpr nanoseconds kSendSlack = 3ms;
 
+std::chrono::nanoseconds to_ns(double seconds) {
+  return std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(seconds));
+}
+
+// The shortest interval of the targets that send more than one request: the schedule's
+// wake-up slack and the stagger of a batch stay below it. nullopt: none does.
+std::optional<nanoseconds> shortest_interval(std::span<const TargetSpec> targets) {
+  std::optional<nanoseconds> shortest;
+  for (const TargetSpec& t : targets)
+    if (t.probe.count > 1) shortest = std::min(shortest.value_or(nanoseconds::max()), to_ns(t.probe.interval));
+  return shortest;
+}
+
+// The socket of each family a target is pinged through: an index into the loop's sockets.
+using SocketSlots = std::array<std::uint16_t, 2>;
+
 class PingLoop {
  public:
-  PingLoop(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options, const PingSeed& seed,
-           std::size_t targets, MonoTime deadline)
-      : clock_(clock), seed_(seed), options_(options), deadline_(deadline),
-        schedule_(schedule_options(options, deadline)), ledger_(targets, deadline) {
-    sockets_ = {v4, v6};
-    if (options.count < 1) throw std::invalid_argument("count must be at least 1");
-    if (options.size < static_cast<int>(kMinPayloadSize) || options.size > static_cast<int>(kMaxPayloadSize)) {
-      throw std::invalid_argument(fmt::format("size must be between {} and {} bytes", kMinPayloadSize, kMaxPayloadSize));
+  PingLoop(Clock& clock, std::vector<IcmpSocket*> sockets, std::vector<SocketSlots> slots, const PingOptions& options,
+           const PingSeed& seed, std::span<const TargetSpec> targets, MonoTime deadline)
+      : clock_(clock), seed_(seed), options_(options), deadline_(deadline), targets_(targets),
+        slots_(std::move(slots)), shortest_interval_(shortest_interval(targets)),
+        schedule_(schedule_options(options, shortest_interval_, deadline)),
+        ledger_(targets.size(), deadline), sockets_(std::move(sockets)), blocked_(sockets_.size()),
+        readable_(sockets_.size()) {
+    std::size_t largest = kMinPayloadSize;
+    for (const TargetSpec& t : targets) {
+      const ProbeSettings& p = t.probe;
+      if (p.count < 1) throw std::invalid_argument("count must be at least 1");
+      if (p.size < static_cast<int>(kMinPayloadSize) || p.size > static_cast<int>(kMaxPayloadSize))
+        throw std::invalid_argument(fmt::format("size must be between {} and {} bytes", kMinPayloadSize, kMaxPayloadSize));
+      if (p.interval < 0 || p.timeout <= 0)
+        throw std::invalid_argument("interval must not be negative and timeout must be positive");
+      largest = std::max(largest, static_cast<std::size_t>(p.size));
     }
-    if (options.interval < nanoseconds::zero() || options.timeout <= nanoseconds::zero()) {
-      throw std::invalid_argument("interval must not be negative and timeout must be positive");
-    }
-    size_ = static_cast<std::size_t>(options.size);
-    packet_.resize(kIcmpHeaderSize + size_);
+    packet_.resize(kIcmpHeaderSize + largest);
   }
 
   // Plans every resolved address of `batch` (Resolution::request is the target), the first
@@ -70,24 +91,28 @@ class PingLoop {
     for (const Family family : {Family::v4, Family::v6}) {
       for (const Resolution& r : batch) {
         if (!r.address || family_of(*r.address) != family) continue;
-        added.push_back(ledger_.add_destination(
-            {*r.address, static_cast<std::uint32_t>(r.request), static_cast<std::uint8_t>(family == Family::v6),
-             options_.timeout}));
+        const ProbeSettings& p = targets_[r.request].probe;
+        added.push_back(ledger_.add_destination({.address = *r.address,
+                                                 .target = static_cast<std::uint32_t>(r.request),
+                                                 .slot = slots_[r.request][family == Family::v6],
+                                                 .timeout = to_ns(p.timeout),
+                                                 .count = static_cast<std::uint32_t>(p.count),
+                                                 .size = static_cast<std::size_t>(p.size)}));
+        planned_ += static_cast<std::uint64_t>(p.count);
       }
     }
     if (added.empty()) return;
-    const auto count = static_cast<std::uint64_t>(options_.count);
-    planned_ += added.size() * count;
     if (planned_ > std::numeric_limits<std::uint32_t>::max()) {
       throw std::invalid_argument("too many echo requests in one run (destinations x count > 2^32 - 1)");
     }
     ledger_.reserve(planned_);
     nanoseconds spread = std::min<nanoseconds>(kStaggerStep * static_cast<std::int64_t>(added.size()), kMaxStagger);
-    if (count > 1) spread = std::min<nanoseconds>(spread, options_.interval / 2);
+    if (shortest_interval_) spread = std::min(spread, *shortest_interval_ / 2);
     const nanoseconds step = spread / static_cast<std::int64_t>(added.size());
     for (std::size_t i = 0; i < added.size(); ++i) {
-      schedule_.add(added[i], at + step * static_cast<std::int64_t>(i), static_cast<std::uint32_t>(count),
-                    options_.interval);
+      const PingDestination& d = ledger_.destination(added[i]);
+      schedule_.add(added[i], at + step * static_cast<std::int64_t>(i), d.count,
+                    to_ns(targets_[d.target].probe.interval));
     }
   }
 
@@ -125,23 +150,24 @@ class PingLoop {
     // Replies already queued when the loop ended can still be in time (a request expired
     // while its reply sat unread in the queue); the kernel timestamp decides.
     if (ledger_.destinations() > 0) {
-      readable_ = {true, true};
+      std::fill(readable_.begin(), readable_.end(), true);
       receive_ready();
     }
-    return ledger_.take_results(static_cast<std::uint64_t>(options_.count));
+    return ledger_.take_results();
   }
 
  private:
   bool stopped() const { return options_.stop && *options_.stop; }
   bool resolving() const { return resolver_ != nullptr && resolver_->next_check().has_value(); }
 
-  static ScheduleOptions schedule_options(const PingOptions& options, MonoTime deadline) {
+  static ScheduleOptions schedule_options(const PingOptions& options, std::optional<nanoseconds> shortest_interval,
+                                          MonoTime deadline) {
     ScheduleOptions o;
     o.deadline = deadline;
     if (options.rate && *options.rate > 0) {
       o.rate_step = nanoseconds(static_cast<std::int64_t>(std::ceil(1e9 / *options.rate)));
     } else {
-      o.send_slack = options.count > 1 ? std::min<nanoseconds>(kSendSlack, options.interval / 16) : kSendSlack;
+      o.send_slack = std::min<nanoseconds>(kSendSlack, shortest_interval.value_or(kSendSlack * 16) / 16);
     }
     return o;
   }
@@ -164,9 +190,10 @@ class PingLoop {
       }
       if (blocked_[destination.slot]) return;
       const std::uint32_t r = ledger_.sent();
-      render_echo_request(packet_, socket->family(), seed_.identifier, sequence_of(seed_, r), seed_.nonce, r, size_);
+      const std::size_t length = render_echo_request(packet_, socket->family(), seed_.identifier,
+                                                     sequence_of(seed_, r), seed_.nonce, r, destination.size);
       const Timestamp sent = clock_.now();
-      const int error = socket->send(destination.address, packet_);
+      const int error = socket->send(destination.address, std::span(packet_).first(length));
       if (error == EAGAIN) {
         blocked_[destination.slot] = true;  // send buffer full: wait for POLLOUT
         return;
@@ -180,7 +207,7 @@ class PingLoop {
   // was empty (or the socket reads fewer at a time): the next wait() tells which, so no call
   // is spent just to see EAGAIN. At most kMaxPerTurn each, so sending gets its turn.
   void receive_ready() {
-    for (std::uint8_t slot = 0; slot < 2; ++slot) {
+    for (std::uint16_t slot = 0; slot < sockets_.size(); ++slot) {
       IcmpSocket* socket = sockets_[slot];
       if (socket == nullptr || !readable_[slot]) continue;
       readable_[slot] = false;
@@ -196,8 +223,8 @@ class PingLoop {
     }
   }
 
-  void handle(std::uint8_t slot, const IcmpSocket& socket, const Datagram& datagram, const Timestamp& read) {
-    const Match match = match_message(seed_, size_, slot, socket.kind(), datagram, ledger_);
+  void handle(std::uint16_t slot, const IcmpSocket& socket, const Datagram& datagram, const Timestamp& read) {
+    const Match match = match_message(seed_, socket.family(), slot, socket.kind(), datagram, ledger_);
     switch (match.verdict) {
       case Verdict::foreign:
         break;
@@ -219,24 +246,22 @@ class PingLoop {
   void wait() {
     MonoTime wake = deadline_;
     if (const std::optional<PingSchedule::Request> next = schedule_.next()) {
-      const std::uint8_t slot = ledger_.destination(next->destination).slot;
+      const std::uint16_t slot = ledger_.destination(next->destination).slot;
       if (!blocked_[slot] || sockets_[slot] == nullptr) wake = std::min(wake, *schedule_.wake_time());
     }
     if (const std::optional<MonoTime> expiry = ledger_.next_expiry()) wake = std::min(wake, *expiry);
     if (resolving()) wake = std::min(wake, *resolver_->next_check());
-    std::array<pollfd, 2> fds{};
-    std::array<std::uint8_t, 2> slot_of{};
-    std::size_t nfds = 0;
-    for (std::uint8_t slot = 0; slot < 2; ++slot) {
+    fds_.clear();
+    slot_of_.clear();
+    for (std::uint16_t slot = 0; slot < sockets_.size(); ++slot) {
       if (sockets_[slot] == nullptr) continue;
-      fds[nfds].fd = sockets_[slot]->fd();
-      fds[nfds].events = static_cast<short>(POLLIN | (blocked_[slot] ? POLLOUT : 0));
-      slot_of[nfds++] = slot;
+      fds_.push_back({sockets_[slot]->fd(), static_cast<short>(POLLIN | (blocked_[slot] ? POLLOUT : 0)), 0});
+      slot_of_.push_back(slot);
     }
-    clock_.wait(std::span(fds.data(), nfds), wake);
-    for (std::size_t i = 0; i < nfds; ++i) {
-      if (fds[i].revents & (POLLOUT | POLLERR)) blocked_[slot_of[i]] = false;
-      if (fds[i].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) readable_[slot_of[i]] = true;
+    clock_.wait(fds_, wake);
+    for (std::size_t i = 0; i < fds_.size(); ++i) {
+      if (fds_[i].revents & (POLLOUT | POLLERR)) blocked_[slot_of_[i]] = false;
+      if (fds_[i].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) readable_[slot_of_[i]] = true;
     }
   }
 
@@ -245,12 +270,16 @@ class PingLoop {
   PingSeed seed_;
   const PingOptions& options_;
   MonoTime deadline_;
+  std::span<const TargetSpec> targets_;
+  std::vector<SocketSlots> slots_;  // per target
+  std::optional<nanoseconds> shortest_interval_;  // computed once: start() runs per resolved batch
   PingSchedule schedule_;
   PingLedger ledger_;
-  std::array<IcmpSocket*, 2> sockets_{};
-  std::array<bool, 2> blocked_{};   // the send buffer was full: wait for POLLOUT
-  std::array<bool, 2> readable_{};  // the last wait() reported the socket readable
-  std::size_t size_ = 0;
+  std::vector<IcmpSocket*> sockets_;  // by slot; null: no socket of that family (EAFNOSUPPORT)
+  std::vector<char> blocked_;         // the send buffer was full: wait for POLLOUT
+  std::vector<char> readable_;        // the last wait() reported the socket readable
+  std::vector<pollfd> fds_;
+  std::vector<std::uint16_t> slot_of_;
   std::uint64_t planned_ = 0;
   MonoTime next_progress_{};
   std::vector<std::byte> packet_;
@@ -269,89 +298,125 @@ PingSeed make_random_seed() {
 }
 
 std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options,
-                                       const PingSeed& seed, std::span<const std::optional<SocketAddress>> addresses,
-                                       MonoTime deadline) {
-  PingLoop loop(clock, v4, v6, options, seed, addresses.size(), deadline);
+                                       const PingSeed& seed, std::span<const TargetSpec> targets,
+                                       std::span<const std::optional<SocketAddress>> addresses, MonoTime deadline) {
+  if (addresses.size() != targets.size()) throw std::invalid_argument("one address per target");
+  PingLoop loop(clock, {v4, v6}, std::vector<SocketSlots>(targets.size(), {0, 1}), options, seed, targets, deadline);
   std::vector<Resolution> batch;
   for (std::size_t i = 0; i < addresses.size(); ++i) batch.push_back({i, addresses[i]});
   loop.start(batch, clock.now().mono);
   return loop.run();
 }
 
-std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options,
+namespace {
+
+// What makes two destinations need different sockets.
+struct SocketKey {
+  Family family;
+  std::optional<int> ttl, tos;
+  std::optional<std::string> source, interface;
+  bool dont_fragment;
+  auto operator<=>(const SocketKey&) const = default;
+};
+
+}  // namespace
+
+std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const PingOptions& options,
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,
                                   const PingSeed& seed) {
   const MonoTime deadline = clock.now().mono + options.deadline;
   std::vector<ResolveRequest> requests;
   requests.reserve(targets.size());
-  // The families to open a socket for: a literal's own, a name's wanted one, or both for a
-  // name of either family. Only those: a v4-only run must not fail for want of IPv6, and each
-  // open socket receives (and the raw ones filter) the host's ICMP traffic.
-  std::array<std::size_t, 2> per_family{};
-  for (const PingTarget& target : targets) {
-    const Family family = target.family != Family::any ? target.family : options.family;
-    requests.push_back({target.host, family});
+  // One socket per family and socket settings that some target may need: a literal's own
+  // family, a name's wanted one, or both for a name of either family. Only those: a v4-only
+  // run must not fail for want of IPv6, and each open socket receives (and the raw ones
+  // filter) the host's ICMP traffic. Slot 0 has no socket: families nothing needs.
+  std::map<SocketKey, std::uint16_t> slot_of;
+  std::vector<IcmpSocketOptions> socket_options(1);
+  std::vector<SocketSlots> slots(targets.size(), {0, 0});
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const TargetSpec& target = targets[i];
+    const ProbeSettings& p = target.probe;
+    requests.push_back({target.host, p.family});
     const std::optional<SocketAddress> literal = parse_address_literal(target.host);
-    const Family pinged = literal ? family_of(*literal) : family;
-    if (literal && family != Family::any && pinged != family) continue;  // a mismatch pings nothing
+    const Family pinged = literal ? family_of(*literal) : p.family;
+    if (literal && p.family != Family::any && pinged != p.family) continue;  // a mismatch pings nothing
     if (target.host.empty()) continue;
-    if (pinged != Family::v6) ++per_family[0];
-    if (pinged != Family::v4) ++per_family[1];
-  }
-
-  IcmpSocketOptions socket_options;
-  socket_options.ttl = options.ttl;
-  socket_options.tos = options.tos;
-  socket_options.interface = options.interface;
-  socket_options.payload_size = static_cast<std::size_t>(std::max(options.size, 0));
-  if (options.source) {
-    socket_options.source = parse_address_literal(*options.source);
-    if (!socket_options.source) {
-      throw std::invalid_argument(fmt::format("source address '{}' is not an IP address", *options.source));
+    for (const Family family : {Family::v4, Family::v6}) {
+      if (pinged != Family::any && pinged != family) continue;
+      const auto [it, added] = slot_of.try_emplace({family, p.ttl, p.tos, p.source, p.interface, p.dont_fragment},
+                                                   static_cast<std::uint16_t>(socket_options.size()));
+      if (added) {
+        if (socket_options.size() > std::numeric_limits<std::uint16_t>::max())
+          throw std::invalid_argument("more than 65,535 distinct socket settings");
+        IcmpSocketOptions& o = socket_options.emplace_back();
+        o = {.ttl = p.ttl, .tos = p.tos, .source = {}, .interface = p.interface, .dont_fragment = p.dont_fragment,
+             .payload_size = 0, .destinations = 0};
+        if (p.source && !(o.source = parse_address_literal(*p.source)))
+          throw std::invalid_argument(fmt::format("source address '{}' is not an IP address", *p.source));
+      }
+      IcmpSocketOptions& o = socket_options[it->second];
+      o.payload_size = std::max(o.payload_size, static_cast<std::size_t>(std::max(p.size, 0)));
+      ++o.destinations;
+      slots[i][family == Family::v6] = it->second;
     }
   }
-  // The path MTU probes get sockets of their own (don't fragment, sized for the largest
-  // probe), opened here too: privileges go right after.
-  std::array<std::unique_ptr<IcmpSocket>, 2> sockets;
-  std::array<std::unique_ptr<IcmpSocket>, 2> pmtu_sockets;
-  for (std::size_t slot = 0; slot < 2; ++slot) {
-    if (per_family[slot] == 0) continue;
-    socket_options.destinations = per_family[slot];
-    const Family family = slot == 0 ? Family::v4 : Family::v6;
+  std::vector<std::unique_ptr<IcmpSocket>> sockets(socket_options.size());
+  for (const auto& [key, slot] : slot_of) {
     try {
-      sockets[slot] = open_socket(family, socket_options);
-      if (options.pmtu) {
-        IcmpSocketOptions probe_options = socket_options;
-        probe_options.probe_path_mtu = true;
-        probe_options.payload_size = kMaxPayloadSize;
-        pmtu_sockets[slot] = open_socket(family, probe_options);
-      }
+      sockets[slot] = open_socket(key.family, socket_options[slot]);
     } catch (const std::system_error& e) {
       if (e.code() != std::errc::address_family_not_supported) throw;
+    }
+  }
+  // The path MTU probes get a socket of their own per family (don't fragment, sized for the
+  // largest probe), with the socket settings of the family's first destination that asks for
+  // them, opened here too: privileges go right after.
+  std::array<std::unique_ptr<IcmpSocket>, 2> pmtu_sockets;
+  nanoseconds pmtu_timeout{};
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (!targets[i].probe.pmtu) continue;
+    pmtu_timeout = std::max(pmtu_timeout, to_ns(targets[i].probe.timeout));
+    for (const std::size_t family : {0, 1}) {
+      if (slots[i][family] == 0 || pmtu_sockets[family]) continue;
+      IcmpSocketOptions probe_options = socket_options[slots[i][family]];
+      probe_options.dont_fragment = false;
+      probe_options.probe_path_mtu = true;
+      probe_options.payload_size = kMaxPayloadSize;
+      try {
+        pmtu_sockets[family] = open_socket(family == 1 ? Family::v6 : Family::v4, probe_options);
+      } catch (const std::system_error& e) {
+        if (e.code() != std::errc::address_family_not_supported) throw;
+      }
     }
   }
   // Privileges go before resolution starts: getaddrinfo_a's helper threads would keep them
   // (capset acts on the calling thread only), and no thread exists yet.
   if (options.on_sockets_open) options.on_sockets_open();
 
-  PingLoop loop(clock, sockets[0].get(), sockets[1].get(), options, seed, targets.size(), deadline);
+  std::vector<IcmpSocket*> raw(sockets.size());
+  std::transform(sockets.begin(), sockets.end(), raw.begin(), [](const auto& socket) { return socket.get(); });
+  PingLoop loop(clock, std::move(raw), std::move(slots), options, seed, targets, deadline);
   const MonoTime now = clock.now().mono;
   resolver.start(requests, now);
   loop.start(resolver.take_answers(now), now);  // literals start at once
   loop.resolve_with(&resolver);
   std::vector<PingResult> results = loop.run();
-  if (options.pmtu && !(options.stop && *options.stop)) {
+  if ((pmtu_sockets[0] || pmtu_sockets[1]) && !(options.stop && *options.stop)) {
     // A phase of its own after the echo requests, within the rest of the deadline: probes are
-    // never counted as requests, and a destination that did not answer costs no probes.
-    const std::vector<std::optional<int>> mtus =
-        probe_path_mtus(clock, pmtu_sockets[0].get(), pmtu_sockets[1].get(), seed, loop.answered(results),
-                        PathMtuOptions{options.timeout, 2}, deadline);
+    // never counted as requests, and a destination that did not answer (or did not ask for
+    // --pmtu) costs no probes.
+    std::vector<std::optional<SocketAddress>> addresses = loop.answered(results);
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      if (!targets[i].probe.pmtu) addresses[i].reset();
+    const std::vector<std::optional<int>> mtus = probe_path_mtus(
+        clock, pmtu_sockets[0].get(), pmtu_sockets[1].get(), seed, addresses, PathMtuOptions{pmtu_timeout, 2}, deadline);
     for (std::size_t i = 0; i < results.size(); ++i) results[i].path_mtu = mtus[i];
   }
   return results;
 }
 
-std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options) {
+std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const PingOptions& options) {
   SystemClock clock;
   GetaddrinfoResolver resolver;
   return run_pings(targets, options, resolver, clock, open_icmp_socket, make_random_seed());

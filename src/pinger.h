@@ -19,28 +19,14 @@
 #include "icmp_packet.h"  // IcmpErrorType
 #include "icmp_socket.h"  // IcmpPermissionError
 #include "resolve.h"
+#include "settings.h"
 
 namespace netprom {
 
-/// One destination to ping, as configured.
-struct PingTarget {
-  std::string name;               ///< the `dest` label
-  std::string host;               ///< a name or an address literal (IPv6 may carry %scope)
-  Family family = Family::any;    ///< per-target choice; any = use PingOptions::family
-};
-
-/// How to ping; validated by the config layer before it gets here.
+/// How a run pings, beyond each destination's own settings (TargetSpec::probe); validated by
+/// the config layer before it gets here. Build it with designated initialisers.
 struct PingOptions {
-  int count = 5;                                        ///< echo requests per destination
-  std::chrono::nanoseconds interval = std::chrono::seconds(1);  ///< between requests to one dest
-  std::chrono::nanoseconds timeout = std::chrono::seconds(2);   ///< wait for each reply
   std::chrono::nanoseconds deadline = std::chrono::seconds(50); ///< whole run, DNS included
-  Family family = Family::any;                          ///< -4 / -6 for names
-  int size = 56;  ///< ICMP payload bytes, kMinPayloadSize (12) to kMaxPayloadSize (65500)
-  std::optional<int> ttl;                               ///< IP TTL / IPv6 hop limit
-  std::optional<int> tos;                               ///< IPv4 TOS / IPv6 traffic class
-  std::optional<std::string> source;                    ///< source address literal
-  std::optional<std::string> interface;                 ///< SO_BINDTODEVICE name
   std::optional<double> rate;                           ///< cap, echo requests per second
   /// Called once every ICMP socket is open, before name resolution starts and so before any
   /// thread exists: the place to give up privileges (main drops all capabilities there, and
@@ -49,9 +35,6 @@ struct PingOptions {
   /// Called from the event loop at most every kProgressPeriod with the requests finished
   /// (answered, timed out or failed) and the requests of the run; for a progress line.
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
-  /// --pmtu: after the echo requests, search the path MTU of every destination that answered,
-  /// within what is left of the deadline (pmtu_prober.h), on sockets of its own.
-  bool pmtu = false;
   /// When set and *stop becomes non-zero (a signal handler's flag: Ctrl-C in table mode), the
   /// run ends at its next turn as at the deadline: requests not answered are lost, requests
   /// not sent are unsent. A signal interrupts the wait (Clock::wait returns on EINTR).
@@ -88,11 +71,12 @@ struct PingResult {
   std::optional<std::pair<IcmpErrorType, std::string>> last_error{};
 };
 
-/// Resolves every target concurrently, then pings them all at once from one event loop.
-/// Returns one PingResult per target, in the same order. Unreachable or unresolvable
-/// destinations are data, never exceptions. Throws IcmpPermissionError (see above), or
-/// std::system_error for an unexpected system failure.
-std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options);
+/// Resolves every target concurrently, then pings them all at once from one event loop, each
+/// with its own settings (TargetSpec::probe: count, interval, timeout, size, family and the
+/// socket settings). Returns one PingResult per target, in the same order. Unreachable or
+/// unresolvable destinations are data, never exceptions. Throws IcmpPermissionError (see
+/// above), or std::system_error for an unexpected system failure.
+std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const PingOptions& options);
 
 /// The per-run random values that make our packets recognisable.
 struct PingSeed {
@@ -104,28 +88,30 @@ struct PingSeed {
 /// A seed from the kernel's random source (getrandom via std::random_device).
 PingSeed make_random_seed();
 
-/// The event loop alone: pings resolved addresses over the injected sockets and clock
-/// (PingSchedule says when, PingLedger keeps the outcomes, match_message attributes what
-/// comes back). `v4` / `v6` may be null when no destination of that family is pinged; requests
-/// to a family without a socket fail to send (EAFNOSUPPORT). Nothing is owned. Returns one
-/// PingResult per entry of `addresses` (nullopt: unresolved, sent 0), by `deadline`: requests
-/// not answered then are lost, requests not sent by then are not counted. Throws
-/// std::invalid_argument when options are out of range (count < 1, size outside
-/// [kMinPayloadSize, kMaxPayloadSize], more than 2^32 - 1 requests), std::system_error from a
-/// socket.
+/// The event loop alone: pings `targets` at their resolved `addresses` (same size; nullopt:
+/// unresolved, sent 0) over the injected sockets and clock (PingSchedule says when,
+/// PingLedger keeps the outcomes, match_message attributes what comes back), each with its
+/// own count, interval, timeout and size; the socket settings of `targets` are not looked at
+/// (every IPv4 destination goes through `v4`, every IPv6 one through `v6`). `v4` / `v6` may be
+/// null; requests to a family without a socket fail to send (EAFNOSUPPORT). Nothing is owned.
+/// Returns one PingResult per target by `deadline`: requests not answered then are lost,
+/// requests not sent by then are not counted. Throws std::invalid_argument when a target's
+/// settings are out of range (count < 1, size outside [kMinPayloadSize, kMaxPayloadSize],
+/// more than 2^32 - 1 requests), std::system_error from a socket.
 std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket* v6, const PingOptions& options,
-                                       const PingSeed& seed, std::span<const std::optional<SocketAddress>> addresses,
-                                       MonoTime deadline);
+                                       const PingSeed& seed, std::span<const TargetSpec> targets,
+                                       std::span<const std::optional<SocketAddress>> addresses, MonoTime deadline);
 
 /// Opens the ICMP socket for a family; open_icmp_socket in production.
 using SocketOpener = std::function<std::unique_ptr<IcmpSocket>(Family, const IcmpSocketOptions&)>;
 
-/// run_pings with its collaborators injected: opens the sockets of the families the targets
-/// may need, calls options.on_sockets_open (no thread exists yet), then starts `resolver` and
+/// run_pings with its collaborators injected: opens one socket per family and socket settings
+/// (ttl, tos, source, interface, dont_fragment) the targets may need, not one per target,
+/// calls options.on_sockets_open (no thread exists yet), then starts `resolver` and
 /// pings: literals at once, each name as soon as it resolves, all bounded by the deadline
 /// (counted from the call), so a slow name costs no other destination a request. Throws what `open_socket` and ping_addresses throw, except that a
 /// family the kernel lacks (EAFNOSUPPORT) makes its destinations fail to send instead.
-std::vector<PingResult> run_pings(const std::vector<PingTarget>& targets, const PingOptions& options,
+std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const PingOptions& options,
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,
                                   const PingSeed& seed);
 

@@ -25,15 +25,18 @@ OutputChoice choose_output(const Settings& s, const OutputContext& c) {
   throw ConfigError(fmt::format("{}: format = \"table\": {}; remove it or the output", c.format_origin, why));
 }
 
-std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, Family only) {
+std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, const Settings& run) {
   std::vector<TargetSpec> targets;
   int v4 = 0, v6 = 0;
   for (const Gateway& g : gateways) {
-    if (only != Family::any && g.family != only) continue;
+    if (const Family only = ping_family(run); only != Family::any && g.family != only) continue;
     int n = g.family == Family::v6 ? ++v6 : ++v4;
     std::string name = g.family == Family::v6 ? "gateway-ipv6" : "gateway";
     if (n > 1) name += fmt::format("-{}", n);
-    targets.push_back(TargetSpec{name, g.address, g.family, {}, "default route"});
+    targets.push_back(TargetSpec{.name = name, .host = g.address, .family = g.family, .labels = {},
+                                 .origin = "default route", .overrides = {},
+                                 .probe = run});
+    targets.back().probe.family = g.family;
   }
   return targets;
 }
@@ -43,6 +46,26 @@ bool uses_default_gateways(const Settings& s) { return s.targets.empty() && s.fi
 Family ping_family(const Settings& s) {
   return s.family != Family::any ? s.family : s.source ? literal_family(*s.source) : Family::any;
 }
+
+namespace {
+
+// The settings of `p` that differ from the run's `run`, as ", count 3, ttl 2" (empty: none).
+std::string probe_differences(const ProbeSettings& p, const ProbeSettings& run) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  if (p.count != run.count) fmt::format_to(it, ", count {}", p.count);
+  if (p.interval != run.interval) fmt::format_to(it, ", interval {} s", p.interval);
+  if (p.timeout != run.timeout) fmt::format_to(it, ", timeout {} s", p.timeout);
+  if (p.size != run.size) fmt::format_to(it, ", {} bytes", p.size);
+  if (p.ttl != run.ttl) fmt::format_to(it, ", ttl {}", p.ttl ? std::to_string(*p.ttl) : "system default");
+  if (p.tos != run.tos) fmt::format_to(it, ", tos {}", p.tos.value_or(0));
+  if (p.source != run.source) fmt::format_to(it, ", from {}", p.source.value_or("any address"));
+  if (p.interface != run.interface) fmt::format_to(it, ", via {}", p.interface.value_or("any interface"));
+  if (p.dont_fragment != run.dont_fragment) fmt::format_to(it, ", {}", p.dont_fragment ? "don't fragment" : "may fragment");
+  return out;
+}
+
+}  // namespace
 
 std::string render_plan(const Settings& s, std::string_view config_path, std::string_view output) {
   std::string out;
@@ -62,6 +85,7 @@ std::string render_plan(const Settings& s, std::string_view config_path, std::st
     if (s.source) fmt::format_to(it, ", from {}", *s.source);
     if (s.interface) fmt::format_to(it, ", via {}", *s.interface);
     if (s.pmtu) out += ", path MTU discovery";
+    if (s.dont_fragment) out += ", don't fragment";
     out += '\n';
     if (uses_default_gateways(s)) out += "  no destinations: the default gateways will be pinged\n";
     else if (s.targets.empty()) out += "  no destinations\n";
@@ -74,8 +98,9 @@ std::string render_plan(const Settings& s, std::string_view config_path, std::st
       }
       std::string dest;
       append_escaped_label_value(dest, t.name);
-      fmt::format_to(it, "  {} -> {}{}{}   ({})\n", dest, t.host,
-                     t.family == Family::any ? "" : t.family == Family::v4 ? " (ipv4)" : " (ipv6)", labels, t.origin);
+      fmt::format_to(it, "  {} -> {}{}{}   ({}{})\n", dest, t.host,
+                     t.family == Family::any ? "" : t.family == Family::v4 ? " (ipv4)" : " (ipv6)", labels, t.origin,
+                     probe_differences(t.probe, s));
     }
   }
   if (s.no_interfaces) {

@@ -33,8 +33,9 @@ struct OutputChoice {
 OutputChoice choose_output(const Settings& settings, const OutputContext& context);
 
 /// Default gateways turned into targets named "gateway" and "gateway-ipv6" (numbered when a
-/// family has several); only those of `only` unless it is any.
-std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, Family only = Family::any);
+/// family has several), pinged with the run's settings; only those of ping_family(run) when
+/// that is not any.
+std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, const Settings& run);
 
 /// The family names resolve to: -4/-6, else the --source address's, else any. Pure.
 Family ping_family(const Settings& settings);

@@ -10,7 +10,7 @@
 #include <span>
 
 #include "clock.h"
-#include "resolve.h"  // SocketAddress
+#include "socket_address.h"
 
 namespace netprom {
 

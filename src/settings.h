@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "family.h"
@@ -15,41 +17,56 @@ namespace netprom {
 /// --format: the Prometheus text file, or an aligned table for people at a shell.
 enum class OutputFormat { prom, table };
 
-/// A destination with its labels, from the config file, a targets file or the command line.
-struct TargetSpec {
-  std::string name;    ///< the `dest` label value
-  std::string host;    ///< name or address literal
-  Family family = Family::any;
-  std::vector<std::pair<std::string, std::string>> labels;  ///< extra labels, validated
-  std::string origin;  ///< where it was defined ("netprom.toml:7:1", "command line"), for messages
-};
-
 /// Mesh coverage, computed from the --mesh list (netprom_mesh_members, netprom_mesh_inbound_peers).
 struct MeshCoverage {
   std::size_t members = 0;  ///< members in the list, this host included
   std::size_t inbound = 0;  ///< members whose choice includes this host
 };
 
-/// Run settings. Defaults here are the documented defaults (design.md, --help, man page).
-struct Settings {
+/// The settings that may differ per destination (the per-target options of options.cc). The
+/// run's own values are the defaults of every destination. Defaults here are the documented ones.
+struct ProbeSettings {
+  int count = 5;
+  double interval = 1.0;                    ///< seconds
+  double timeout = 2.0;                     ///< seconds
+  Family family = Family::any;              ///< for names; a literal has its own
+  int size = 56;                            ///< ICMP payload bytes
+  std::optional<int> ttl;
+  std::optional<int> tos;
+  std::optional<std::string> source;        ///< an address literal
+  std::optional<std::string> interface;
+  bool dont_fragment = false;               ///< -M do: DF set, the local stack never fragments
+  bool pmtu = false;                        ///< --pmtu: search the path MTU after the echo requests
+};
+
+/// A parsed setting value: bool, whole number, number (seconds), text, or a list of numbers.
+using OptionValue = std::variant<bool, std::int64_t, double, std::string, std::vector<double>>;
+struct OptionDef;
+
+/// A destination: from the config file, a targets file, the command line or the default
+/// route; one record from the config to the pinger.
+struct TargetSpec {
+  std::string name;    ///< the `dest` label value
+  std::string host;    ///< name or address literal
+  Family family = Family::any;  ///< the target's own family ([[target]] family, a gateway's); any: the run's
+  std::vector<std::pair<std::string, std::string>> labels;  ///< extra labels, validated
+  std::string origin;  ///< where it was defined ("netprom.toml:7:1", "command line"), for messages
+  /// The per-target settings its [[target]] gave (checked), in file order.
+  std::vector<std::pair<const OptionDef*, OptionValue>> overrides;
+  /// The effective settings for this destination, set by merge_settings (and gateway_targets).
+  ProbeSettings probe;
+};
+
+/// Run settings: the per-destination defaults (ProbeSettings) and the settings of the run.
+struct Settings : ProbeSettings {
   std::optional<std::string> output;        ///< nullopt: default path or standard output
   std::optional<std::string> targets_file;  ///< '-' = standard input
   std::vector<std::string> file_sd;         ///< Prometheus file_sd files (JSON or YAML)
   std::optional<std::string> mesh;          ///< the fleet's member list, a file_sd file
   std::optional<std::string> self;          ///< this host's name in the list (default: host name)
   std::optional<int> mesh_peers;            ///< members each member pings (default: all others)
-  int count = 5;
-  double interval = 1.0;                    ///< seconds
-  double timeout = 2.0;                     ///< seconds
   double deadline = 50.0;                   ///< seconds
-  Family family = Family::any;
-  int size = 56;
-  std::optional<int> ttl;
-  std::optional<int> tos;
-  std::optional<std::string> source;
-  std::optional<std::string> interface;
   std::optional<double> rate;
-  bool pmtu = false;                        ///< --pmtu: search the path MTU after the echo requests
   std::optional<std::string> state_dir;
   std::vector<double> buckets;              ///< empty: default layout
   bool no_ping = false;

@@ -48,7 +48,9 @@ interface_exclude = "veth.*"
 format = "table"
 ipv6 = true
 output = "/tmp/x.prom"
+dont_fragment = true
 )");
+  BOOST_TEST(s.dont_fragment);
   BOOST_TEST(s.count == 3);
   BOOST_TEST(s.interval == 0.5);
   BOOST_TEST(s.timeout == 1.0);
@@ -222,6 +224,93 @@ BOOST_AUTO_TEST_CASE(a_rule_broken_by_the_config_alone_is_a_config_error_at_its_
   std::vector<const char*> argv{"netprom", "-w", "1"};
   CommandLine cl = parse_command_line(static_cast<int>(argv.size()), argv.data());
   BOOST_CHECK_THROW(check_merged_settings(merge_settings(config, cl, std::nullopt), config, cl), UsageError);
+}
+
+constexpr std::string_view kPerTarget = R"(
+count = 4
+ttl = 9
+[[target]]
+name = "plain"
+host = "198.18.0.2"
+[[target]]
+name = "own"
+host = "198.18.0.3"
+count = 2
+interval = 0.25
+timeout = 0.5
+size = 1400
+ttl = 3
+tos = 184
+source = "198.18.0.1"
+interface = "veth1"
+family = "ipv4"
+dont_fragment = true
+)";
+
+BOOST_AUTO_TEST_CASE(per_target_settings_override_the_files_global_values) {
+  const Settings s = settings_from(kPerTarget);
+  const ProbeSettings& plain = s.targets[0].probe;
+  BOOST_TEST(plain.count == 4);  // the file's global value
+  BOOST_TEST(*plain.ttl == 9);
+  BOOST_TEST(plain.interval == 1.0);  // the default
+  BOOST_TEST(!plain.dont_fragment);
+  const ProbeSettings& own = s.targets[1].probe;
+  BOOST_TEST(own.count == 2);
+  BOOST_TEST(own.interval == 0.25);
+  BOOST_TEST(own.timeout == 0.5);
+  BOOST_TEST(own.size == 1400);
+  BOOST_TEST(*own.ttl == 3);
+  BOOST_TEST(*own.tos == 184);
+  BOOST_TEST(*own.source == "198.18.0.1");
+  BOOST_TEST(*own.interface == "veth1");
+  BOOST_TEST((own.family == Family::v4));
+  BOOST_TEST(own.dont_fragment);
+  BOOST_TEST(s.count == 4);  // the run's own values are untouched
+  BOOST_TEST(!s.dont_fragment);
+}
+
+BOOST_AUTO_TEST_CASE(the_command_line_wins_over_per_target_settings_too) {
+  const Settings s = settings_from(kPerTarget, {"netprom", "-c", "1", "-M", "dont", "-6"});
+  BOOST_TEST(s.targets[0].probe.count == 1);
+  BOOST_TEST(s.targets[1].probe.count == 1);
+  BOOST_TEST(!s.targets[1].probe.dont_fragment);
+  BOOST_TEST(*s.targets[1].probe.ttl == 3);  // not on the command line: the target's own
+  BOOST_TEST((s.targets[0].probe.family == Family::v6));
+  BOOST_TEST((s.targets[1].probe.family == Family::v4));  // a target's own family wins, as before
+}
+
+BOOST_AUTO_TEST_CASE(per_target_key_errors_name_the_line_and_suggest) {
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\ncuont = 2\n") ==
+             "n.toml:3:1: unknown key 'cuont' in [[target]], did you mean 'count'?");
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\ndont_fragmnet = true\n") ==
+             "n.toml:3:1: unknown key 'dont_fragmnet' in [[target]], did you mean 'dont_fragment'?");
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\nttl = 0\n") ==
+             "n.toml:3:7: ttl must be a whole number from 1 to 255, got 0");
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\ndont_fragment = \"do\"\n") ==
+             "n.toml:3:17: dont_fragment must be true or false");
+  // Run-wide settings stay global.
+  BOOST_TEST(config_error("[[target]]\nhost = \"a\"\ndeadline = 5\n").starts_with(
+      "n.toml:3:1: unknown key 'deadline' in [[target]]"));
+}
+
+BOOST_AUTO_TEST_CASE(the_deadline_check_uses_the_longest_per_target_plan) {
+  const ConfigFile config = parse_config("deadline = 10\n[[target]]\nhost = \"a\"\n[[target]]\nhost = \"b\"\n"
+                                         "count = 10\ninterval = 1.5\n", "n.toml");
+  const CommandLine none = parse_command_line(1, std::vector<const char*>{"netprom"}.data());
+  try {
+    check_merged_settings(merge_settings(config, none, std::nullopt), config, none);
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "target 'b' (n.toml:4:1) needs (count - 1) * interval + timeout = 15.5 s, more than deadline 10 s; "
+               "raise deadline or lower the target's count, interval or timeout");
+  }
+  std::vector<const char*> argv{"netprom", "-w", "12"};
+  const CommandLine cl = parse_command_line(3, argv.data());
+  BOOST_CHECK_THROW(check_merged_settings(merge_settings(config, cl, std::nullopt), config, cl), UsageError);
+  argv = {"netprom", "-w", "16"};
+  const CommandLine enough = parse_command_line(3, argv.data());
+  check_merged_settings(merge_settings(config, enough, std::nullopt), config, enough);
 }
 
 BOOST_AUTO_TEST_CASE(too_large_or_too_deep_is_a_config_error_not_a_crash) {

@@ -19,9 +19,12 @@ constexpr std::size_t kSize = 56;
 struct MatcherFixture {
   PingSeed seed{0xbeef, 0xfff0, 0x0123456789abcdefULL};
   PingLedger ledger{3, t0 + 50s};
-  std::uint32_t a = ledger.add_destination({fake::address("198.18.0.2"), 0, 0, 2s});
-  std::uint32_t c = ledger.add_destination({fake::address("198.18.0.3"), 2, 0, 2s});
-  std::uint32_t v6 = ledger.add_destination({fake::address("fd00::2"), 1, 1, 2s});
+  std::uint32_t a = ledger.add_destination(
+      {.address = fake::address("198.18.0.2"), .target = 0, .slot = 0, .timeout = 2s, .count = 1, .size = kSize});
+  std::uint32_t c = ledger.add_destination(
+      {.address = fake::address("198.18.0.3"), .target = 2, .slot = 0, .timeout = 2s, .count = 1, .size = kSize});
+  std::uint32_t v6 = ledger.add_destination(
+      {.address = fake::address("fd00::2"), .target = 1, .slot = 1, .timeout = 2s, .count = 1, .size = kSize});
 
   std::vector<std::byte> send(std::uint32_t d) {
     const std::uint32_t r = ledger.record_send(d, {t0, {}}, 0);
@@ -36,7 +39,7 @@ struct MatcherFixture {
     Datagram d;
     d.bytes = bytes;
     d.peer = fake::address(from);
-    return match_message(seed, kSize, 0, SocketKind::raw, d, ledger);
+    return match_message(seed, Family::v4, 0, SocketKind::raw, d, ledger);
   }
 };
 
@@ -111,11 +114,11 @@ BOOST_AUTO_TEST_CASE(error_queue_entry_names_the_request_by_its_destination) {
   d.bytes = request;
   d.peer = fake::address("fd00::2");
   d.from_error_queue = true;
-  const Match m = match_message(seed, kSize, 1, SocketKind::datagram, d, ledger);
+  const Match m = match_message(seed, Family::v6, 1, SocketKind::datagram, d, ledger);
   BOOST_TEST((m.verdict == Verdict::error));
   BOOST_TEST(m.request == 0u);
   // On the other socket it is not ours.
-  BOOST_TEST((match_message(seed, kSize, 0, SocketKind::datagram, d, ledger).verdict == Verdict::foreign));
+  BOOST_TEST((match_message(seed, Family::v4, 0, SocketKind::datagram, d, ledger).verdict == Verdict::foreign));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_datagrams_are_foreign) {
@@ -125,7 +128,7 @@ BOOST_AUTO_TEST_CASE(truncated_datagrams_are_foreign) {
     Datagram d;
     d.bytes = std::span(reply).first(n);
     d.peer = fake::address("198.18.0.2");
-    BOOST_TEST((match_message(seed, kSize, 0, SocketKind::raw, d, ledger).verdict == Verdict::foreign));
+    BOOST_TEST((match_message(seed, Family::v4, 0, SocketKind::raw, d, ledger).verdict == Verdict::foreign));
   }
 }
 

@@ -25,6 +25,13 @@ constexpr std::size_t kIpHeader = 20;
 
 std::uint16_t sequence_of(const FakeIcmpSocket::Sent& s) { return fake::get16(s.bytes, 6); }
 
+TargetSpec target(const std::string& host, const ProbeSettings& probe) {
+  TargetSpec t;
+  t.name = t.host = host;
+  t.probe = probe;
+  return t;
+}
+
 std::uint32_t index_of(const FakeIcmpSocket::Sent& s) {
   return parse_probe_payload(std::span(s.bytes).subspan(kIcmpHeaderSize), s.bytes.size() - kIcmpHeaderSize)->index;
 }
@@ -36,21 +43,30 @@ struct PingerFixture {
   FakeIcmpSocket v4{clock, Family::v4, SocketKind::raw, 3};
   FakeIcmpSocket v6{clock, Family::v6, SocketKind::datagram, 4};
   PingOptions options;
+  ProbeSettings probe;  // every destination's settings
   PingSeed seed{0xbeef, 0xfff0, 0x0123456789abcdefULL};
   std::vector<std::optional<SocketAddress>> addresses{fake::address("198.18.0.2"), fake::address("fd00::2"),
                                                       fake::address("198.18.0.3")};
   MonoTime start = clock.mono;
 
   PingerFixture() {
-    options.count = 3;
-    options.interval = 1s;
-    options.timeout = 2s;
+    probe.count = 3;
+    probe.interval = 1;
+    probe.timeout = 2;
     options.deadline = 50s;
   }
 
-  std::vector<PingResult> run() {
-    return ping_addresses(clock, &v4, &v6, options, seed, addresses, start + options.deadline);
+  // One target per address, each with `probe`.
+  std::vector<TargetSpec> targets() const {
+    std::vector<TargetSpec> t(addresses.size());
+    for (TargetSpec& target : t) target.probe = probe;
+    return t;
   }
+
+  std::vector<PingResult> run(IcmpSocket* v6_socket) {
+    return ping_addresses(clock, &v4, v6_socket, options, seed, targets(), addresses, start + options.deadline);
+  }
+  std::vector<PingResult> run() { return run(&v6); }
 
   // The reply as each socket kind would hand it over: raw IPv4 with an IP header; the
   // datagram IPv6 socket with the identifier rewritten, as the kernel does.
@@ -142,7 +158,7 @@ BOOST_AUTO_TEST_CASE(reply_after_timeout_is_late_not_received) {
 BOOST_AUTO_TEST_CASE(reply_read_after_timeout_but_stamped_in_time_is_received) {
   // The first reply arrived (kernel timestamp) 1.9 s after sending, but became readable to
   // the loop only at 2.5 s, after the request had expired at 2 s.
-  options.count = 2;
+  probe.count = 2;
   v4.on_send = [this](const FakeIcmpSocket::Sent& s) {
     v4.deliver(s.at + 2500ms, s.to, reply_for(s), clock.wall_at(s.at + 1900ms));
     return 0;
@@ -325,15 +341,15 @@ BOOST_AUTO_TEST_CASE(raw_ipv6_error_with_quoted_request_is_attributed) {
     raw6.deliver(s.at + 2ms, fake::address("fd00::fe"), fake::icmp6_error(1, 3, s.bytes, "fd00::1", "fd00::2", 1232));
     return 0;
   };
-  const auto results = ping_addresses(clock, &v4, &raw6, options, seed, addresses, start + options.deadline);
+  const auto results = run(&raw6);
   BOOST_TEST(results[1].errors == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(sequence_wrap_beyond_65536_requests_is_matched_exactly) {
   // 14,000 destinations x 5 = 70,000 requests: the 16-bit sequence wraps; the 32-bit index
   // in the payload does not.
-  options.count = 5;
-  options.interval = 1s;
+  probe.count = 5;
+  probe.interval = 1;
   addresses.clear();
   for (int i = 0; i < 14000; ++i) {
     addresses.push_back(fake::address(fmt::format("198.18.{}.{}", i / 250, 1 + i % 250)));
@@ -406,7 +422,7 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_is_told_apart_by_the_
   for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(-50ms),
                                                std::chrono::nanoseconds(50ms), std::chrono::nanoseconds(1h)}) {
     PingerFixture f;
-    f.options.count = 1;
+    f.probe.count = 1;
     f.v4.on_send = [&f](const FakeIcmpSocket::Sent& s) {
       f.v4.deliver(s.at + 15ms, s.to, f.reply_for(s), f.clock.wall_at(s.at + 5ms));
       return 0;
@@ -421,7 +437,7 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_while_the_reply_waits_is_told_apart_by_the_
   // A step smaller than the wait leaves both readings possible: the monotonic time from the
   // send to the read, an upper bound, is the RTT.
   PingerFixture f;
-  f.options.count = 1;
+  f.probe.count = 1;
   f.v4.on_send = [&f](const FakeIcmpSocket::Sent& s) {
     f.v4.deliver(s.at + 15ms, s.to, f.reply_for(s), f.clock.wall_at(s.at + 5ms));
     return 0;
@@ -436,7 +452,7 @@ BOOST_AUTO_TEST_CASE(a_stalled_netprom_takes_rtt_and_lateness_from_the_kernel_st
   // arrived 200 ms after their request wait in the socket, with -W 1 (issue 14 item 3).
   for (const std::chrono::nanoseconds stall : {std::chrono::nanoseconds(1500ms), std::chrono::nanoseconds(10s)}) {
     PingerFixture f;
-    f.options.timeout = 1s;
+    f.probe.timeout = 1;
     f.answer_all(200ms);
     f.clock.stalls.push_back({f.start + 100ms, stall});
     const auto results = f.run();
@@ -452,7 +468,7 @@ BOOST_AUTO_TEST_CASE(a_stalled_netprom_takes_rtt_and_lateness_from_the_kernel_st
 BOOST_AUTO_TEST_CASE(a_stall_does_not_turn_a_late_reply_into_an_answer) {
   // The same stall, with replies 1.2 s after their request: late with -W 1, stall or not.
   PingerFixture f;
-  f.options.timeout = 1s;
+  f.probe.timeout = 1;
   f.answer_all(1200ms);
   f.clock.stalls.push_back({f.start + 100ms, 1500ms});
   for (const PingResult& r : f.run()) {
@@ -479,7 +495,7 @@ BOOST_AUTO_TEST_CASE(send_error_is_counted_apart_neither_sent_nor_lost) {
 }
 
 BOOST_AUTO_TEST_CASE(deadline_ends_run_and_unsent_requests_are_not_counted) {
-  options.count = 5;
+  probe.count = 5;
   options.deadline = 1500ms;
   const auto results = run();  // nobody answers
   for (const PingResult& r : results) {
@@ -508,9 +524,9 @@ BOOST_AUTO_TEST_CASE(a_stop_flag_ends_the_run_at_once_with_what_was_seen) {
 }
 
 BOOST_AUTO_TEST_CASE(reply_before_deadline_counts_and_pending_at_deadline_is_lost) {
-  options.count = 2;
+  probe.count = 2;
   options.deadline = 1500ms;
-  options.timeout = 5s;
+  probe.timeout = 5;
   answer_all(800ms);  // first round answered at 0.8 s, second would be at 1.8 s
   const auto results = run();
   BOOST_TEST(results[0].sent == 2u);
@@ -520,7 +536,7 @@ BOOST_AUTO_TEST_CASE(reply_before_deadline_counts_and_pending_at_deadline_is_los
 }
 
 BOOST_AUTO_TEST_CASE(rate_caps_requests_per_second) {
-  options.count = 1;
+  probe.count = 1;
   options.rate = 5.0;
   addresses.clear();
   for (int i = 0; i < 10; ++i) addresses.push_back(fake::address(fmt::format("198.18.0.{}", 10 + i)));
@@ -532,7 +548,7 @@ BOOST_AUTO_TEST_CASE(rate_caps_requests_per_second) {
 }
 
 BOOST_AUTO_TEST_CASE(requests_the_rate_leaves_unsent_by_the_deadline_are_not_lost) {
-  options.count = 1;
+  probe.count = 1;
   options.rate = 5.0;
   options.deadline = 1s;
   addresses.clear();
@@ -551,7 +567,7 @@ BOOST_AUTO_TEST_CASE(requests_the_rate_leaves_unsent_by_the_deadline_are_not_los
 }
 
 BOOST_AUTO_TEST_CASE(starts_are_staggered_within_a_bound) {
-  options.count = 1;
+  probe.count = 1;
   addresses.clear();
   for (int i = 0; i < 100000; ++i) {
     addresses.push_back(fake::address(fmt::format("198.{}.{}.{}", 18 + i / 65536, (i / 256) % 256, i % 256)));
@@ -567,7 +583,7 @@ BOOST_AUTO_TEST_CASE(each_request_of_a_batch_has_its_own_send_time) {
   // Sending costs the kernel 5 us a packet (on loopback it also runs the echo reply): a send
   // time shared by a batch would make the 64th request read 1.315 ms instead of 1 ms.
   PingerFixture f;
-  f.options.count = 1;
+  f.probe.count = 1;
   f.addresses.clear();
   for (int i = 0; i < 100; ++i) f.addresses.push_back(fake::address(fmt::format("198.18.1.{}", 1 + i)));
   f.answer_all(1ms);
@@ -584,8 +600,8 @@ BOOST_AUTO_TEST_CASE(grouped_requests_are_never_early_and_at_most_the_slack_late
   // starts are 4 us apart).
   for (const auto& [interval, slack] : {std::pair{1000ms, 3000us}, std::pair{8ms, 500us}}) {
     PingerFixture f;
-    f.options.count = 3;
-    f.options.interval = interval;
+    f.probe.count = 3;
+    f.probe.interval = std::chrono::duration<double>(interval).count();
     f.addresses.clear();
     constexpr std::size_t kDestinations = 1000;
     for (std::size_t i = 0; i < kDestinations; ++i) {
@@ -628,7 +644,7 @@ BOOST_AUTO_TEST_CASE(grouped_requests_are_never_early_and_at_most_the_slack_late
 BOOST_AUTO_TEST_CASE(batching_does_not_hold_a_request_past_the_deadline) {
   // 1,000 destinations 10 us apart and a 5 ms deadline: the 500 requests due before it are
   // sent (the last group right before the deadline instead of 3 ms after its first is due).
-  options.count = 1;
+  probe.count = 1;
   options.deadline = 5ms;
   addresses.clear();
   for (int i = 0; i < 1000; ++i) addresses.push_back(fake::address(fmt::format("198.18.{}.{}", i / 250, 1 + i % 250)));
@@ -638,7 +654,7 @@ BOOST_AUTO_TEST_CASE(batching_does_not_hold_a_request_past_the_deadline) {
 }
 
 BOOST_AUTO_TEST_CASE(sockets_are_read_only_when_poll_reports_them_readable) {
-  options.count = 5;
+  probe.count = 5;
   addresses.clear();
   for (int i = 0; i < 200; ++i) addresses.push_back(fake::address(fmt::format("198.18.0.{}", 1 + i)));
   addresses.push_back(fake::address("fd00::2"));
@@ -655,7 +671,7 @@ BOOST_AUTO_TEST_CASE(sockets_are_read_only_when_poll_reports_them_readable) {
 
 BOOST_AUTO_TEST_CASE(family_without_socket_fails_its_sends) {
   answer_all(1ms);
-  const auto results = ping_addresses(clock, &v4, nullptr, options, seed, addresses, start + options.deadline);
+  const auto results = run(nullptr);
   check_all_lost(results[1], 0);
   BOOST_TEST(results[1].send_errors == 3u);
   BOOST_TEST(results[0].received == 3u);
@@ -674,9 +690,9 @@ BOOST_AUTO_TEST_CASE(unresolved_address_is_reported_and_not_pinged) {
 }
 
 BOOST_AUTO_TEST_CASE(payload_below_minimum_is_rejected) {
-  options.size = static_cast<int>(kMinPayloadSize) - 1;
+  probe.size = static_cast<int>(kMinPayloadSize) - 1;
   BOOST_CHECK_THROW(run(), std::invalid_argument);
-  options.size = static_cast<int>(kMinPayloadSize);
+  probe.size = static_cast<int>(kMinPayloadSize);
   answer_all(1ms);
   BOOST_TEST(run()[0].received == 3u);
 }
@@ -685,7 +701,7 @@ BOOST_AUTO_TEST_CASE(run_pings_opens_the_sockets_names_may_need_and_keeps_going)
   fake::FakeResolver resolver;
   resolver.answers["gw"] = fake::address("198.18.0.2");
   resolver.answers["both"] = fake::address("198.18.0.3");
-  options.family = Family::v4;
+  probe.family = Family::v4;
   answer_all(1ms);
   std::vector<Family> opened;
   const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
@@ -697,8 +713,8 @@ BOOST_AUTO_TEST_CASE(run_pings_opens_the_sockets_names_may_need_and_keeps_going)
     };
     return socket;
   };
-  const std::vector<PingTarget> targets{{"gw", "gw", Family::any}, {"nx", "nx.example", Family::any},
-                                        {"both", "both", Family::v6}};
+  std::vector<TargetSpec> targets{target("gw", probe), target("nx.example", probe), target("both", probe)};
+  targets[2].probe.family = Family::v6;  // its own family
   const auto results = run_pings(targets, options, resolver, clock, opener, seed);
   BOOST_REQUIRE(results.size() == 3u);
   BOOST_TEST(results[0].received == 3u);
@@ -712,7 +728,7 @@ BOOST_AUTO_TEST_CASE(run_pings_opens_the_sockets_names_may_need_and_keeps_going)
   BOOST_TEST(opened.size() == 2u);
   // With only -4 names and IPv4 literals, only the IPv4 socket.
   opened.clear();
-  const std::vector<PingTarget> v4_only{{"gw", "gw", Family::any}, {"lit", "198.18.0.9", Family::any}};
+  const std::vector<TargetSpec> v4_only{target("gw", probe), target("198.18.0.9", probe)};
   run_pings(v4_only, options, resolver, clock, opener, seed);
   BOOST_REQUIRE(opened.size() == 1u);
   BOOST_TEST((opened[0] == Family::v4));
@@ -726,7 +742,7 @@ BOOST_AUTO_TEST_CASE(run_pings_drops_privileges_before_resolution_starts) {
   const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     return std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::raw, family == Family::v4 ? 13 : 14);
   };
-  run_pings({{"gw", "gw", Family::any}}, options, resolver, clock, opener, seed);
+  run_pings(std::vector{target("gw", probe)}, options, resolver, clock, opener, seed);
   BOOST_TEST(asked_when_dropped == 0u);
   BOOST_TEST(resolver.asked.size() == 1u);
 }
@@ -738,7 +754,7 @@ BOOST_AUTO_TEST_CASE(literals_start_at_once_and_each_name_when_it_resolves) {
   resolver.answers["slow"] = fake::address("198.18.0.3");
   resolver.delays["slow"] = 3s;
   resolver.silent.insert("nosuch.invalid");
-  options.count = 5;
+  probe.count = 5;
   options.deadline = 12s;
   std::vector<MonoTime> literal, name;  // send times (the sockets die with run_pings)
   const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
@@ -750,8 +766,8 @@ BOOST_AUTO_TEST_CASE(literals_start_at_once_and_each_name_when_it_resolves) {
     };
     return socket;
   };
-  const std::vector<PingTarget> targets{
-      {"nosuch.invalid", "nosuch.invalid", Family::any}, {"lit", "198.18.0.2", Family::any}, {"slow", "slow", Family::any}};
+  const std::vector<TargetSpec> targets{target("nosuch.invalid", probe), target("198.18.0.2", probe),
+                                        target("slow", probe)};
   const auto results = run_pings(targets, options, resolver, clock, opener, seed);
   BOOST_TEST(!results[0].resolved);
   BOOST_TEST(results[0].sent == 0u);
@@ -772,12 +788,12 @@ BOOST_AUTO_TEST_CASE(run_pings_counts_resolution_time_against_the_deadline) {
   fake::FakeResolver resolver;
   resolver.answers["gw"] = fake::address("198.18.0.2");
   resolver.delay = 1s;
-  options.count = 5;
+  probe.count = 5;
   options.deadline = 1500ms;
   const SocketOpener opener = [&](Family family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     return std::make_unique<FakeIcmpSocket>(clock, family, SocketKind::raw, 11);
   };
-  const auto results = run_pings({{"gw", "gw", Family::any}}, options, resolver, clock, opener, seed);
+  const auto results = run_pings(std::vector{target("gw", probe)}, options, resolver, clock, opener, seed);
   BOOST_TEST(results[0].sent == 1u);  // only the request at 1.0 s fits before 1.5 s
   BOOST_TEST(results[0].unsent == 4u);
   BOOST_TEST((clock.mono - start == 1500ms));
@@ -789,13 +805,89 @@ BOOST_AUTO_TEST_CASE(run_pings_treats_missing_ipv6_as_send_failures_and_passes_p
   const SocketOpener no_ipv6 = [](Family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     throw std::system_error(EAFNOSUPPORT, std::generic_category(), "cannot open ICMPv6 socket");
   };
-  const auto results = run_pings({{"a", "a", Family::any}}, options, resolver, clock, no_ipv6, seed);
+  const auto results = run_pings(std::vector{target("a", probe)}, options, resolver, clock, no_ipv6, seed);
   check_all_lost(results[0], 0);
   BOOST_TEST(results[0].send_errors == 3u);
   const SocketOpener denied = [](Family, const IcmpSocketOptions&) -> std::unique_ptr<IcmpSocket> {
     throw IcmpPermissionError("cannot open ICMPv6 socket: Permission denied (hint: ...)");
   };
-  BOOST_CHECK_THROW(run_pings({{"a", "a", Family::any}}, options, resolver, clock, denied, seed), IcmpPermissionError);
+  BOOST_CHECK_THROW(run_pings(std::vector{target("a", probe)}, options, resolver, clock, denied, seed), IcmpPermissionError);
+}
+
+BOOST_AUTO_TEST_CASE(destinations_with_their_own_count_interval_and_size_interleave) {
+  answer_all(1ms);
+  addresses.resize(2);  // 198.18.0.2 and fd00::2
+  std::vector<TargetSpec> t = targets();
+  t[0].probe.count = 2;
+  t[0].probe.interval = 3;
+  t[0].probe.size = 100;
+  t[1].probe.count = 4;
+  t[1].probe.interval = 0.5;
+  const auto results = ping_addresses(clock, &v4, &v6, options, seed, t, addresses, start + options.deadline);
+  BOOST_TEST(results[0].sent == 2u);
+  BOOST_TEST(results[0].received == 2u);
+  BOOST_TEST(results[1].sent == 4u);
+  BOOST_TEST(results[1].received == 4u);
+  BOOST_REQUIRE(v4.sent.size() == 2u);
+  BOOST_REQUIRE(v6.sent.size() == 4u);
+  BOOST_TEST(v4.sent[0].bytes.size() == kIcmpHeaderSize + 100);
+  BOOST_TEST(v6.sent[0].bytes.size() == kIcmpHeaderSize + 56);
+  // Each on its own interval, in one loop: the IPv6 one's four requests go between the
+  // IPv4 one's two.
+  // Request k goes when due (start + k * interval), or at most the wake-up slack (3 ms) and
+  // the stagger (10 us a destination) later.
+  auto on_time = [this](MonoTime at, std::chrono::nanoseconds due) { return at >= start + due && at <= start + due + 4ms; };
+  for (std::size_t k = 0; k < 2; ++k) BOOST_TEST(on_time(v4.sent[k].at, k * 3s));
+  for (std::size_t k = 0; k < 4; ++k) BOOST_TEST(on_time(v6.sent[k].at, k * 500ms));
+  BOOST_TEST((v6.sent[3].at < v4.sent[1].at));
+  // The run ends with the longest plan: the last request at 3 s, its reply 1 ms later.
+  BOOST_TEST((clock.mono - start < 3s + 10ms));
+}
+
+BOOST_AUTO_TEST_CASE(one_socket_per_family_and_socket_settings_not_per_destination) {
+  fake::FakeResolver resolver;
+  std::vector<std::pair<Family, IcmpSocketOptions>> opened;
+  const SocketOpener opener = [&](Family family, const IcmpSocketOptions& o) -> std::unique_ptr<IcmpSocket> {
+    opened.emplace_back(family, o);
+    auto socket = std::make_unique<FakeIcmpSocket>(
+        clock, family, family == Family::v4 ? SocketKind::raw : SocketKind::datagram, 20 + static_cast<int>(opened.size()));
+    socket->on_send = [this, s = socket.get()](const FakeIcmpSocket::Sent& sent) {
+      s->deliver(sent.at + 1ms, sent.to, reply_for(sent));
+      return 0;
+    };
+    return socket;
+  };
+  probe.count = 2;
+  std::vector<TargetSpec> t{target("198.18.0.2", probe), target("198.18.0.3", probe), target("198.18.0.4", probe),
+                            target("fd00::2", probe), target("198.18.0.5", probe)};
+  t[1].probe.size = 1000;  // a payload size is no socket setting
+  t[2].probe.ttl = 3;
+  t[2].probe.dont_fragment = true;
+  t[3].probe.ttl = 3;
+  t[3].probe.dont_fragment = true;
+  t[4].probe.ttl = 3;
+  t[4].probe.dont_fragment = true;
+  const auto results = run_pings(t, options, resolver, clock, opener, seed);
+  for (const PingResult& r : results) BOOST_TEST(r.received == 2u);
+  // IPv4 plain (two destinations), IPv4 with ttl 3 and DF (two), IPv6 with ttl 3 and DF (one).
+  BOOST_REQUIRE(opened.size() == 3u);
+  std::size_t plain = 0, df4 = 0, df6 = 0;
+  for (const auto& [family, o] : opened) {
+    if (family == Family::v4 && !o.dont_fragment && !o.ttl) {
+      ++plain;
+      BOOST_TEST(o.destinations == 2u);
+      BOOST_TEST(o.payload_size == 1000u);  // the largest of its destinations
+    } else if (family == Family::v4 && o.dont_fragment && *o.ttl == 3) {
+      ++df4;
+      BOOST_TEST(o.destinations == 2u);
+    } else if (family == Family::v6 && o.dont_fragment && *o.ttl == 3) {
+      ++df6;
+      BOOST_TEST(o.destinations == 1u);
+    }
+  }
+  BOOST_TEST(plain == 1u);
+  BOOST_TEST(df4 == 1u);
+  BOOST_TEST(df6 == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

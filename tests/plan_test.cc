@@ -76,11 +76,13 @@ BOOST_AUTO_TEST_CASE(a_source_address_chooses_the_family_of_names_and_gateways) 
   s.family = Family::v6;  // -6 says otherwise (and check_source_family refuses literals)
   BOOST_TEST((ping_family(s) == Family::v6));
   const std::vector<Gateway> gateways{{Family::v4, "192.0.2.1"}, {Family::v6, "fe80::1%eth0"}};
-  BOOST_TEST(gateway_targets(gateways).size() == 2u);
-  auto v6 = gateway_targets(gateways, Family::v6);
+  BOOST_TEST(gateway_targets(gateways, Settings{}).size() == 2u);
+  auto v6 = gateway_targets(gateways, s);
   BOOST_REQUIRE(v6.size() == 1u);
   BOOST_TEST(v6[0].name == "gateway-ipv6");
-  BOOST_TEST(gateway_targets(gateways, Family::v4).at(0).host == "192.0.2.1");
+  s.family = Family::any;  // the source (198.18.0.1) alone decides
+  BOOST_TEST(gateway_targets(gateways, s).at(0).host == "192.0.2.1");
+  BOOST_TEST(gateway_targets(gateways, s).size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -44,8 +44,8 @@ BOOST_AUTO_TEST_CASE(sparkline_groups_requests_beyond_its_width) {
 }
 
 BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
-  std::vector<TargetSpec> targets{{"gw", "192.0.2.1", Family::any, {}, ""},
-                                  {"a\nb", "x.invalid", Family::any, {}, ""}};
+  std::vector<TargetSpec> targets{{"gw", "192.0.2.1", Family::any, {}, "", {}, {}},
+                                  {"a\nb", "x.invalid", Family::any, {}, "", {}, {}}};
   std::vector<PingResult> ping(2);
   ping[0] = {true, "192.0.2.1", Family::v4, 4, 3, 1, 0, 0, 0, {0.001, NAN, 0.003, 0.002}};
   ping[0].reply_ttl = 63;
@@ -113,9 +113,9 @@ BOOST_AUTO_TEST_CASE(big_interface_counters_keep_the_table_within_80_columns) {
 }
 
 BOOST_AUTO_TEST_CASE(long_counts_slow_replies_and_notes_keep_the_table_within_80_columns) {
-  std::vector<TargetSpec> targets{{"a-rather-long-destination-name", "192.0.2.1", Family::any, {}, ""},
-                                  {"slow", "192.0.2.2", Family::any, {}, ""},
-                                  {"dups", "192.0.2.3", Family::any, {}, ""}};
+  std::vector<TargetSpec> targets{{"a-rather-long-destination-name", "192.0.2.1", Family::any, {}, "", {}, {}},
+                                  {"slow", "192.0.2.2", Family::any, {}, "", {}, {}},
+                                  {"dups", "192.0.2.3", Family::any, {}, "", {}, {}}};
   std::vector<PingResult> ping(3);
   ping[0] = {true, "192.0.2.1", Family::v4, 10000, 10000, 0, 0, 0, 0, std::vector<double>(10000, 0.001)};
   ping[1] = {true, "192.0.2.2", Family::v4, 2, 2, 0, 0, 0, 0, {0.5, 3599.5}};

@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
   r.ping = ping;
   r.links = links;
   std::string expected =
-      "DEST (ADDRESS)     SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
+      "DESTINATION        SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
       "gw (192.0.2.1)           4/3   25%  63   1.000   2.000   3.000  0.816 ▁×█▅ 1 dup\n"
       "a\\x0ab                   0/0     - name did not resolve\n"
       "\n"
@@ -178,11 +178,11 @@ BOOST_AUTO_TEST_CASE(long_names_and_devices_are_never_cut_and_late_replies_show)
   r.links = links;
   const std::string table = render_table(r, false);
   const std::string expected =
-      "DESTINATION (ADDRESS)  SENT/RECV  LOSS  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
+      "DESTINATION        SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
       "fd00:1234:5678:9abc:def0::1\n"
-      "                             2/1   50%   1.000   1.000   1.000  0.000 ▁× 1 late\n"
+      "                         2/1   50%   -   1.000   1.000   1.000  0.000 ▁× 1 late\n"
       "fd00:1234:5678:9abc:def0::2\n"
-      "                             2/2    0%   1.000   1.000   1.000  0.000 ▁▁\n"
+      "                         2/2    0%   -   1.000   1.000   1.000  0.000 ▁▁\n"
       "\n"
       "DEVICE       LINK         RX  PACKETS  ERR  DROP         TX  PACKETS  ERR  DROP\n"
       "vethlongname123\n"

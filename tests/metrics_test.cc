@@ -253,9 +253,9 @@ BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
 }
 
 BOOST_AUTO_TEST_CASE(path_mtu_is_a_gauge_of_bytes_only_where_one_was_found) {
-  std::vector<TargetSpec> targets{{"v4", "198.18.1.2", Family::any, {}, ""},
-                                  {"v6", "fd00:1::2", Family::any, {}, ""},
-                                  {"dark", "198.18.9.9", Family::any, {}, ""}};
+  std::vector<TargetSpec> targets{{"v4", "198.18.1.2", Family::any, {}, "", {}, {}},
+                                  {"v6", "fd00:1::2", Family::any, {}, "", {}, {}},
+                                  {"dark", "198.18.9.9", Family::any, {}, "", {}, {}}};
   std::vector<PingResult> ping(3);
   ping[0] = {true, "198.18.1.2", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}};
   ping[0].path_mtu = 1400;

@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(reply_ttl_is_the_last_counted_replys) {
   ledger.transition(r0, RequestEvent::reply, 3s, {.ttl = 60});    // late: not counted, TTL unchanged
   ledger.transition(r1, RequestEvent::reply, 5ms, {.ttl = 61});   // duplicate: unchanged
   ledger.transition(r2, RequestEvent::reply, 5ms, {.ttl = 62});
-  const auto results = ledger.take_results(3);
+  const auto results = ledger.take_results();
   BOOST_TEST(results[1].reply_ttl.value_or(0) == 62);
   BOOST_TEST(!results[0].reply_ttl);  // nothing came back from the other destination
 }
@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(errors_are_counted_by_type_with_the_last_sender) {
   ledger.transition(r2, RequestEvent::error);  // a local error: type other, no sender
   ledger.transition(r3, RequestEvent::error, {},
                     {.ttl = {}, .error_type = IcmpErrorType::time_exceeded, .error_from = fake::address("fd00:1::2")});
-  const auto results = ledger.take_results(3);
+  const auto results = ledger.take_results();
   const PingResult& v4 = results[1];
   BOOST_TEST(v4.errors == 3u);
   BOOST_TEST(v4.errors_by_type[static_cast<std::size_t>(IcmpErrorType::time_exceeded)] == 1u);

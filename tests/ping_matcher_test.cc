@@ -151,7 +151,7 @@ BOOST_AUTO_TEST_CASE(raw_error_says_its_type_sender_and_mtu) {
   Datagram d;
   d.bytes = error6;
   d.peer = fake::address("fd00:1::2");
-  m = match_message(seed, kSize, 1, SocketKind::raw, d, ledger);
+  m = match_message(seed, Family::v6, 1, SocketKind::raw, d, ledger);
   BOOST_TEST((m.verdict == Verdict::error));
   BOOST_TEST((m.error_type == IcmpErrorType::time_exceeded));
   BOOST_TEST(format_address(m.error_from) == "fd00:1::2");
@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE(error_queue_entry_says_the_type_and_the_offender) {
   e.info = 1400;
   e.offender = fake::address("198.18.1.2");
   d.error = e;
-  Match m = match_message(seed, kSize, 0, SocketKind::datagram, d, ledger);
+  Match m = match_message(seed, Family::v4, 0, SocketKind::datagram, d, ledger);
   BOOST_TEST((m.verdict == Verdict::error));
   BOOST_TEST((m.error_type == IcmpErrorType::packet_too_big));
   BOOST_TEST(format_address(m.error_from) == "198.18.1.2");
@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(error_queue_entry_says_the_type_and_the_offender) {
   e.origin = QueuedError::Origin::local;
   e.offender = SocketAddress{};
   d.error = e;
-  m = match_message(seed, kSize, 0, SocketKind::datagram, d, ledger);
+  m = match_message(seed, Family::v4, 0, SocketKind::datagram, d, ledger);
   BOOST_TEST((m.verdict == Verdict::error));
   BOOST_TEST((m.error_type == IcmpErrorType::other));
   BOOST_TEST(m.error_from.base.sa_family == AF_UNSPEC);

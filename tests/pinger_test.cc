@@ -506,7 +506,7 @@ BOOST_AUTO_TEST_CASE(deadline_ends_run_and_unsent_requests_are_not_counted) {
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_flag_ends_the_run_at_once_with_what_was_seen) {
-  options.count = 5;
+  probe.count = 5;
   volatile std::sig_atomic_t stop = 0;
   options.stop = &stop;
   answer_all(10ms);

@@ -215,13 +215,15 @@ BOOST_AUTO_TEST_CASE(run_pings_probes_after_the_echo_requests_and_keeps_them_apa
     return socket;
   };
   PingOptions options;
-  options.count = 3;
-  options.interval = 1s;
-  options.timeout = 1s;
   options.deadline = 30s;
-  options.pmtu = true;
-  const std::vector<PingTarget> targets{{"a", "198.18.1.2", Family::any}, {"b", "fd00:1::2", Family::any},
-                                        {"silent", "198.18.9.9", Family::any}};
+  ProbeSettings probe;
+  probe.count = 3;
+  probe.interval = 1;
+  probe.timeout = 1;
+  probe.pmtu = true;
+  std::vector<TargetSpec> targets;
+  for (const char* host : {"198.18.1.2", "fd00:1::2", "198.18.9.9"})
+    targets.push_back({.name = host, .host = host, .family = Family::any, .labels = {}, .origin = "", .overrides = {}, .probe = probe});
   // "silent" gets no reply to its echo requests: it costs no probe.
   const auto results = run_pings(targets, options, resolver, n.clock, [&](Family f, const IcmpSocketOptions& o) {
     auto s = opener(f, o);
@@ -234,7 +236,8 @@ BOOST_AUTO_TEST_CASE(run_pings_probes_after_the_echo_requests_and_keeps_them_apa
     }
     return s;
   }, n.seed);
-  BOOST_TEST(probe_flags == (std::vector<bool>{false, true, false, true}), boost::test_tools::per_element());
+  // The echo sockets first (one per family), then the probes' own.
+  BOOST_TEST(probe_flags == (std::vector<bool>{false, false, true, true}), boost::test_tools::per_element());
   BOOST_REQUIRE(results.size() == 3u);
   for (const PingResult& r : results) {
     BOOST_TEST(r.sent == 3u);  // the echo requests only

@@ -151,7 +151,7 @@ BOOST_AUTO_TEST_CASE(ascii_only_without_a_utf8_locale) {
   BOOST_TEST(render_sparkline(rtt, 10, false) == "X_________");
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
-  const std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {}, ""}};
+  const std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {}, "", {}, {}}};
   const std::vector<PingResult> ping{{true, "192.0.2.1", Family::v4, 3, 2, 0, 0, 0, 0, {0.001, NAN, 0.002}}};
   std::vector<LinkStats> links(1);
   links[0].name = "vethlongname123";
@@ -166,8 +166,8 @@ BOOST_AUTO_TEST_CASE(ascii_only_without_a_utf8_locale) {
 BOOST_AUTO_TEST_CASE(long_names_and_devices_are_never_cut_and_late_replies_show) {
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
-  const std::vector<TargetSpec> targets{{"fd00:1234:5678:9abc:def0::1", "fd00:1234:5678:9abc:def0::1", Family::any, {}, ""},
-                                        {"fd00:1234:5678:9abc:def0::2", "fd00:1234:5678:9abc:def0::2", Family::any, {}, ""}};
+  const std::vector<TargetSpec> targets{{"fd00:1234:5678:9abc:def0::1", "fd00:1234:5678:9abc:def0::1", Family::any, {}, "", {}, {}},
+                                        {"fd00:1234:5678:9abc:def0::2", "fd00:1234:5678:9abc:def0::2", Family::any, {}, "", {}, {}}};
   const std::vector<PingResult> ping{{true, "fd00:1234:5678:9abc:def0::1", Family::v6, 2, 1, 0, 1, 0, 0, {0.001, NAN}},
                                      {true, "fd00:1234:5678:9abc:def0::2", Family::v6, 2, 2, 0, 0, 0, 0, {0.001, 0.001}}};
   std::vector<LinkStats> links(2);

@@ -312,6 +312,7 @@ void set_probe_settings(std::vector<TargetSpec>& targets, const Settings& run, c
     for (const auto& [def, value] : t.overrides)
       if (!on_command_line(def)) def->apply_probe(t.probe, value);
     if (t.family != Family::any) t.probe.family = t.family;
+    t.probe.family = ping_family(t.probe);  // names resolve to the source address's family
   }
 }
 

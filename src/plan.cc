@@ -43,10 +43,6 @@ std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, co
 
 bool uses_default_gateways(const Settings& s) { return s.targets.empty() && s.file_sd.empty() && !s.mesh; }
 
-Family ping_family(const Settings& s) {
-  return s.family != Family::any ? s.family : s.source ? literal_family(*s.source) : Family::any;
-}
-
 namespace {
 
 // The settings of `p` that differ from the run's `run`, as ", count 3, ttl 2" (empty: none).

@@ -37,9 +37,6 @@ OutputChoice choose_output(const Settings& settings, const OutputContext& contex
 /// that is not any.
 std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, const Settings& run);
 
-/// The family names resolve to: -4/-6, else the --source address's, else any. Pure.
-Family ping_family(const Settings& settings);
-
 /// Whether a run pings the default gateways: no destination is configured anywhere (a file_sd
 /// file or a mesh list that gives none is a configured empty list, not a reason to ping them).
 bool uses_default_gateways(const Settings& settings);

@@ -268,4 +268,8 @@ std::pair<std::string, const TargetSpec*> duplicate_name_problem(const std::vect
   return {};
 }
 
+Family ping_family(const ProbeSettings& s) {
+  return s.family != Family::any ? s.family : s.source ? literal_family(*s.source) : Family::any;
+}
+
 }  // namespace netprom

@@ -52,6 +52,10 @@ void check_destinations(const std::vector<TargetSpec>& targets, Family family,
 /// The family of an address literal ("198.18.0.1", "fd00::1%eth0"); any for a name.
 Family literal_family(std::string_view host);
 
+/// The family names resolve to with these settings: -4/-6 (or a target's own family), else
+/// the source address's, else any. Pure.
+Family ping_family(const ProbeSettings& settings);
+
 /// Checks that no destination is of the other family than the --source address `source`: an
 /// address literal, or a target whose `family` says so (names resolve to the source's family).
 /// Throws UsageError "destination 'HOST': ..." when the destination or the source is on the

@@ -3,6 +3,7 @@
 
 #include "errors.h"
 #include "plan.h"
+#include "targets.h"
 
 using namespace netprom;
 

@@ -19,7 +19,8 @@ tos = 184
 dont_fragment = true
 TOML
 expect_exit 0 "$NETPROM" --config "$scratch/netprom.toml" -o "$scratch/n.prom" --no-interfaces --check
-diff -u - "$scratch/out" <<EOF || fail "plan differs"
+# The plan; the settings' origins and the host's readiness follow it (check_tells_whether_*).
+sed '/^settings:$/,$d' "$scratch/out" | diff -u - <(cat <<EOF
 config: $scratch/netprom.toml
 output: $scratch/n.prom
 format: prom
@@ -28,6 +29,8 @@ ping: 3 requests per destination, 1 s apart, timeout 2 s, deadline 50 s, 56 byte
   own -> 192.0.2.2   ($scratch/netprom.toml:5:1, count 1, interval 0.5 s, 1400 bytes, ttl 2, tos 184, don't fragment)
 interfaces: off
 EOF
+) || fail "plan differs"
+grep -qxF "  --count: $scratch/netprom.toml:1:9" "$scratch/out" || fail "no origin for count: $(cat "$scratch/out")"
 expect_exit 0 "$NETPROM" --config "$scratch/netprom.toml" -o "$scratch/n.prom" --no-interfaces --check -c 2 -M do
 grep -qxF "  plain -> 192.0.2.1   ($scratch/netprom.toml:2:1)" "$scratch/out" || fail "plain: $(cat "$scratch/out")"
 grep -qxF "  own -> 192.0.2.2   ($scratch/netprom.toml:5:1, interval 0.5 s, 1400 bytes, ttl 2, tos 184)" "$scratch/out" ||

@@ -105,7 +105,8 @@ addr_of() { if [ $(($1 % 2)) = 1 ]; then echo "198.18.1.$1"; else echo "fd42::$1
 # by N)" lines; the baseline below compares it with what Prometheus holds.
 "$NETPROM" --config /dev/null -o - --mesh "$scratch/fleet.json" --self h1 --mesh-peers "$K" --check \
   >"$scratch/plan" || fail "netprom --check --mesh failed"
-sed '1,/^mesh: /d' "$scratch/plan" >"$scratch/choice"   # the lines after the plan's summary
+# The lines after the plan's summary, up to the settings' origins.
+sed '1,/^mesh: /d; /^settings:$/,$d' "$scratch/plan" >"$scratch/choice"
 [ "$(wc -l <"$scratch/choice")" = "$N" ] || fail "--check printed no choice for all $N members: $(cat "$scratch/plan")"
 python3 - "$scratch" "$N" <<'EOF'
 import json, sys

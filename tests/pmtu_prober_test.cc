@@ -222,9 +222,10 @@ BOOST_AUTO_TEST_CASE(run_pings_probes_after_the_echo_requests_and_keeps_them_apa
   probe.timeout = 1;
   probe.pmtu = true;
   std::vector<TargetSpec> targets;
-  for (const char* host : {"198.18.1.2", "fd00:1::2", "198.18.9.9"})
+  for (const char* host : {"198.18.1.2", "fd00:1::2", "198.18.9.9", "198.18.1.3"})
     targets.push_back({.name = host, .host = host, .family = Family::any, .labels = {}, .origin = "", .overrides = {}, .probe = probe});
-  // "silent" gets no reply to its echo requests: it costs no probe.
+  targets[3].probe.pmtu = false;  // pmtu is a per-target setting: this one answers, and is not probed
+  // "198.18.9.9" gets no reply to its echo requests: it costs no probe.
   const auto results = run_pings(targets, options, resolver, n.clock, [&](Family f, const IcmpSocketOptions& o) {
     auto s = opener(f, o);
     if (!o.probe_path_mtu) {
@@ -238,7 +239,7 @@ BOOST_AUTO_TEST_CASE(run_pings_probes_after_the_echo_requests_and_keeps_them_apa
   }, n.seed);
   // The echo sockets first (one per family), then the probes' own.
   BOOST_TEST(probe_flags == (std::vector<bool>{false, false, true, true}), boost::test_tools::per_element());
-  BOOST_REQUIRE(results.size() == 3u);
+  BOOST_REQUIRE(results.size() == 4u);
   for (const PingResult& r : results) {
     BOOST_TEST(r.sent == 3u);  // the echo requests only
     BOOST_TEST(r.rtt_seconds.size() == 3u);
@@ -248,6 +249,9 @@ BOOST_AUTO_TEST_CASE(run_pings_probes_after_the_echo_requests_and_keeps_them_apa
   BOOST_TEST(results[0].path_mtu.value_or(-1) == 1400);
   BOOST_TEST(results[1].path_mtu.value_or(-1) == 1400);
   BOOST_TEST(!results[2].path_mtu.has_value());
+  BOOST_TEST(results[3].received == 3u);
+  BOOST_TEST(!results[3].path_mtu.has_value());
+  BOOST_REQUIRE(!n.v4.sent.empty());
   for (const FakeIcmpSocket::Sent& s : n.v4.sent) BOOST_TEST(format_address(s.to) == "198.18.1.2");
 }
 

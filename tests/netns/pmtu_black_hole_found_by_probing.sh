@@ -15,7 +15,7 @@ netns_router_black_hole
 scenario() {
   local out=$RSP_TMP/pmtu.$PATH_NAME.prom before after
   before=$(netns_router_dropped)
-  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" --pmtu -c 1 -W 1 -w 45 v4="$PEER4" v6="$PEER6"
+  run_ok "$out" $RUN "$NETPROM" "${NETPROM_BASE[@]}" --pmtu -c 1 -W 0.5 -w 45 v4="$PEER4" v6="$PEER6"
   after=$(netns_router_dropped)
   [ "$after" -gt "$before" ] || fail "the router dropped no 'too big' error ($before before, $after after)"
   local d

@@ -48,7 +48,6 @@ HostFacts probe_host(const Settings& s, const std::string& output) {
   if (s.no_ping) return facts;
   if (s.state_dir)
     if (std::string p = unwritable(*s.state_dir, true); !p.empty()) facts.state_problem = "state directory " + p;
-  const Family family = ping_family(s);
   if (uses_default_gateways(s)) {
     try {
       facts.gateways = gateway_targets(read_default_gateways(), s);
@@ -61,11 +60,12 @@ HostFacts probe_host(const Settings& s, const std::string& output) {
   options.tos = s.tos;
   options.interface = s.interface;
   if (s.source) options.source = parse_address_literal(*s.source);
-  // The families a run opens sockets for: a literal's own, a name's wanted one (both for any).
+  // The families a run opens sockets for: a literal's own, a name's wanted one (both for any),
+  // which each target's merged settings already say (set_probe_settings, gateway_targets).
   bool needed[2] = {false, false};
   for (const TargetSpec& t : s.targets.empty() ? facts.gateways : s.targets) {
     Family f = literal_family(t.host);
-    if (f == Family::any) f = t.family != Family::any ? t.family : family;
+    if (f == Family::any) f = t.probe.family;
     needed[0] = needed[0] || f != Family::v6;
     needed[1] = needed[1] || f != Family::v4;
   }

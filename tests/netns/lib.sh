@@ -101,16 +101,22 @@ netns_setup() {
   # The peer's kernel stays silent so that every echo reply comes from the responder.
   ip netns exec "$NS_P" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 net.ipv6.icmp.echo_ignore_all=1 ||
     fail "cannot switch off kernel echo replies in $NS_P"
-  # A link reports up a moment after `link set up`; wait for both ends (bounded).
-  local i
+  links_up "$NS_C:$VETH_C" "$NS_P:$VETH_P"
+}
+
+# links_up NS:DEV...: a link reports up a moment after `link set up`; waits (at most 5 s) until
+# every one of them does.
+links_up() {
+  local i link down
   for i in $(seq 50); do
-    if ip -n "$NS_C" -o link show "$VETH_C" | grep -q 'state UP' &&
-       ip -n "$NS_P" -o link show "$VETH_P" | grep -q 'state UP'; then
-      return 0
-    fi
+    down=
+    for link in "$@"; do
+      ip -n "${link%%:*}" -o link show "${link#*:}" | grep -q 'state UP' || { down=$link; break; }
+    done
+    [ -z "$down" ] && return 0
     sleep 0.1
   done
-  fail "veth pair did not come up"
+  fail "links did not come up: $*"
 }
 
 # Lets uid/gid 0..2^31-1 open ICMP datagram ("ping") sockets in the client namespace.
@@ -350,17 +356,7 @@ netns_router_setup() {
     ip netns exec "$NS_P" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 net.ipv6.icmp.echo_ignore_all=1 ||
       fail "cannot switch off kernel echo replies in $NS_P"
   fi
-  local i
-  for i in $(seq 50); do
-    if ip -n "$NS_C" -o link show "$VETH_C" | grep -q 'state UP' &&
-       ip -n "$NS_R" -o link show "$VETH_RC" | grep -q 'state UP' &&
-       ip -n "$NS_R" -o link show "$VETH_RP" | grep -q 'state UP' &&
-       ip -n "$NS_P" -o link show "$VETH_P" | grep -q 'state UP'; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  fail "veth pairs did not come up"
+  links_up "$NS_C:$VETH_C" "$NS_R:$VETH_RC" "$NS_R:$VETH_RP" "$NS_P:$VETH_P"
 }
 
 # netns_router_black_hole: the router drops the "fragmentation needed" / "packet too big"

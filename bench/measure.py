@@ -45,29 +45,21 @@ def enter_netns(name):
     os.close(fd)
 
 
-def parse_netprom(path):
-    sent = received = 0
-    rx = re.compile(r"^netprom_ping_run_packets_(sent|received)\{.*\} (\d+)$")
-    with open(path) as f:
-        for line in f:
-            m = rx.match(line)
-            if m:
-                if m.group(1) == "sent":
-                    sent += int(m.group(2))
-                else:
-                    received += int(m.group(2))
-    return sent, received
+# Echo requests sent and replies received, per line of each tool's output: netprom's
+# per-destination run_packets gauges, fping's per-destination "xmt/rcv/%loss" summary.
+NETPROM_PACKETS = re.compile(r"^netprom_ping_run_packets_sent\{.*\} (?P<sent>\d+)$"
+                             r"|^netprom_ping_run_packets_received\{.*\} (?P<received>\d+)$")
+FPING_PACKETS = re.compile(r"xmt/rcv/%loss = (?P<sent>\d+)/(?P<received>\d+)/")
 
 
-def parse_fping(path):
+def count_packets(path, pattern):
     sent = received = 0
-    rx = re.compile(r"xmt/rcv/%loss = (\d+)/(\d+)/")
     with open(path) as f:
         for line in f:
-            m = rx.search(line)
+            m = pattern.search(line)
             if m:
-                sent += int(m.group(1))
-                received += int(m.group(2))
+                sent += int(m["sent"] or 0)
+                received += int(m["received"] or 0)
     return sent, received
 
 
@@ -93,9 +85,9 @@ def cmd_run(a):
         "cmd": " ".join(a.cmd),
     }
     if a.parse == "netprom":
-        rec["sent"], rec["received"] = parse_netprom(a.stdout)
+        rec["sent"], rec["received"] = count_packets(a.stdout, NETPROM_PACKETS)
     elif a.parse == "fping":
-        rec["sent"], rec["received"] = parse_fping(a.stderr)
+        rec["sent"], rec["received"] = count_packets(a.stderr, FPING_PACKETS)
     with open(a.log, "a") as f:
         f.write(json.dumps(rec) + "\n")
     extra = f" sent {rec['sent']} received {rec['received']}" if "sent" in rec else ""

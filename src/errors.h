@@ -7,28 +7,16 @@
 namespace netprom {
 
 /// A bad command line: unknown option, bad value, conflicting flags. main() exits 64 (EX_USAGE).
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+struct UsageError : std::runtime_error { using std::runtime_error::runtime_error; };
 
 /// A bad configuration file or targets file. what() starts with "FILE:LINE:COLUMN: ".
 /// main() exits 78 (EX_CONFIG).
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+struct ConfigError : std::runtime_error { using std::runtime_error::runtime_error; };
 
 /// The output is locked by another run. main() exits 75 (EX_TEMPFAIL).
-class LockHeldError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+struct LockHeldError : std::runtime_error { using std::runtime_error::runtime_error; };
 
 /// The output file cannot be created or replaced. main() exits 73 (EX_CANTCREAT).
-class OutputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+struct OutputError : std::runtime_error { using std::runtime_error::runtime_error; };
 
 }  // namespace netprom

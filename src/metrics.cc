@@ -168,31 +168,28 @@ void render_history_families(const RunReport& r, const History& h, ExpositionWri
 }
 
 struct LinkCounter {
-  std::string_view name, help;
+  std::string_view name, help;  // the family is netprom_network_NAME_total
   std::uint64_t LinkStats::*field;
 };
 
 // Names and meanings follow node_exporter's netdev collector and the columns of /proc/net/dev.
 constexpr LinkCounter kLinkCounters[] = {
-    {"netprom_network_receive_bytes_total", "Bytes received (/proc/net/dev receive bytes).", &LinkStats::rx_bytes},
-    {"netprom_network_receive_packets_total", "Packets received.", &LinkStats::rx_packets},
-    {"netprom_network_receive_errs_total", "Receive errors.", &LinkStats::rx_errs},
-    {"netprom_network_receive_drop_total", "Received packets dropped (rx_dropped + rx_missed_errors).",
-     &LinkStats::rx_drop},
-    {"netprom_network_receive_fifo_total", "Receive FIFO errors.", &LinkStats::rx_fifo},
-    {"netprom_network_receive_frame_total", "Receive framing errors (length + over + crc + frame).",
-     &LinkStats::rx_frame},
-    {"netprom_network_receive_compressed_total", "Compressed packets received.", &LinkStats::rx_compressed},
-    {"netprom_network_receive_multicast_total", "Multicast packets received.", &LinkStats::rx_multicast},
-    {"netprom_network_transmit_bytes_total", "Bytes transmitted.", &LinkStats::tx_bytes},
-    {"netprom_network_transmit_packets_total", "Packets transmitted.", &LinkStats::tx_packets},
-    {"netprom_network_transmit_errs_total", "Transmit errors.", &LinkStats::tx_errs},
-    {"netprom_network_transmit_drop_total", "Transmitted packets dropped.", &LinkStats::tx_drop},
-    {"netprom_network_transmit_fifo_total", "Transmit FIFO errors.", &LinkStats::tx_fifo},
-    {"netprom_network_transmit_colls_total", "Collisions while transmitting.", &LinkStats::tx_colls},
-    {"netprom_network_transmit_carrier_total", "Transmit carrier errors (carrier + aborted + window + heartbeat).",
-     &LinkStats::tx_carrier},
-    {"netprom_network_transmit_compressed_total", "Compressed packets transmitted.", &LinkStats::tx_compressed},
+    {"receive_bytes", "Bytes received (/proc/net/dev receive bytes).", &LinkStats::rx_bytes},
+    {"receive_packets", "Packets received.", &LinkStats::rx_packets},
+    {"receive_errs", "Receive errors.", &LinkStats::rx_errs},
+    {"receive_drop", "Received packets dropped (rx_dropped + rx_missed_errors).", &LinkStats::rx_drop},
+    {"receive_fifo", "Receive FIFO errors.", &LinkStats::rx_fifo},
+    {"receive_frame", "Receive framing errors (length + over + crc + frame).", &LinkStats::rx_frame},
+    {"receive_compressed", "Compressed packets received.", &LinkStats::rx_compressed},
+    {"receive_multicast", "Multicast packets received.", &LinkStats::rx_multicast},
+    {"transmit_bytes", "Bytes transmitted.", &LinkStats::tx_bytes},
+    {"transmit_packets", "Packets transmitted.", &LinkStats::tx_packets},
+    {"transmit_errs", "Transmit errors.", &LinkStats::tx_errs},
+    {"transmit_drop", "Transmitted packets dropped.", &LinkStats::tx_drop},
+    {"transmit_fifo", "Transmit FIFO errors.", &LinkStats::tx_fifo},
+    {"transmit_colls", "Collisions while transmitting.", &LinkStats::tx_colls},
+    {"transmit_carrier", "Transmit carrier errors (carrier + aborted + window + heartbeat).", &LinkStats::tx_carrier},
+    {"transmit_compressed", "Compressed packets transmitted.", &LinkStats::tx_compressed},
 };
 
 void render_links(const RunReport& r, ExpositionWriter& w) {
@@ -202,8 +199,9 @@ void render_links(const RunReport& r, ExpositionWriter& w) {
   for (const LinkStats& l : r.links)
     labels.push_back(with_constant(std::string(LabelSet().add("device", utf8_name(l.name)).str()), constant));
   for (const LinkCounter& c : kLinkCounters) {
-    w.family(c.name, c.help, MetricType::counter);
-    w.samples(c.name, labels, [&](std::size_t i) { return r.links[i].*c.field; });
+    const std::string name = fmt::format("netprom_network_{}_total", c.name);
+    w.family(name, c.help, MetricType::counter);
+    w.samples(name, labels, [&](std::size_t i) { return r.links[i].*c.field; });
   }
   w.family("netprom_network_up", "1 if the interface's operational state is up (or unknown but running, as lo).",
            MetricType::gauge);

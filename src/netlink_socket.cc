@@ -60,16 +60,23 @@ struct DumpRun {
   std::string_view detail;    // what was wrong with it, when the errno alone does not say
 };
 
-int on_data(const nlmsghdr* nlh, void* data) {
-  auto& run = *static_cast<DumpRun*>(data);
-  if (nlh->nlmsg_type != run.type) return MNL_CB_OK;
+// A libmnl callback must not throw through C: runs `f`, keeps what it throws in `thrown` and
+// stops the walk (MNL_CB_ERROR) so the caller can rethrow it.
+template <typename F>
+int guarded(std::exception_ptr& thrown, F&& f) {
   try {
-    run.on_message(*nlh);
+    f();
   } catch (...) {
-    run.thrown = std::current_exception();
+    thrown = std::current_exception();
     return MNL_CB_ERROR;
   }
   return MNL_CB_OK;
+}
+
+int on_data(const nlmsghdr* nlh, void* data) {
+  auto& run = *static_cast<DumpRun*>(data);
+  if (nlh->nlmsg_type != run.type) return MNL_CB_OK;
+  return guarded(run.thrown, [&] { run.on_message(*nlh); });
 }
 
 // NLMSG_ERROR carries struct nlmsgerr, led by a negative errno (0 is an acknowledgement).
@@ -116,13 +123,7 @@ struct AttributeWalk {
 int on_attribute(const nlattr* attr, void* data) {
   auto& walk = *static_cast<AttributeWalk*>(data);
   walk.end_seen = reinterpret_cast<const std::byte*>(attr) + MNL_ALIGN(attr->nla_len);
-  try {
-    walk.visit(*attr);
-  } catch (...) {
-    walk.thrown = std::current_exception();
-    return MNL_CB_ERROR;
-  }
-  return MNL_CB_OK;
+  return guarded(walk.thrown, [&] { walk.visit(*attr); });
 }
 
 }  // namespace

@@ -37,6 +37,9 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "errors.h"  // UsageError
+#include "unique_fd.h"
+
 namespace netprom {
 namespace {
 
@@ -51,33 +54,6 @@ constexpr std::size_t kMaxPacket = 65536;
 constexpr std::size_t kMaxErrorV4 = 576;
 constexpr std::size_t kMaxErrorV6 = 1280;
 
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// Owns one file descriptor; -1 means empty. Move-only.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
-  UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept {
-    reset(std::exchange(o.fd_, -1));
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-  int get() const noexcept { return fd_; }
-  void reset(int fd = -1) noexcept {
-    if (fd_ != -1) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 enum class Action { reply, drop, corrupt, mangle, foreign_id, unreachable };
 

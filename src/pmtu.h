@@ -28,8 +28,10 @@ int max_path_mtu(Family family);
 /// kernel's, from an ICMP "fragmentation needed" / "packet too big" or from a local EMSGSIZE)
 /// lowers `hi` to that MTU, which is probed next to confirm it. Otherwise the search bisects
 /// (lo, hi]: a reply raises `lo`, `attempts` timeouts in a row of one size (a black hole sends
-/// nothing back; one loss must not count as one) lower `hi` below that size. It ends when
-/// lo == hi (found) or when even the minimum went unanswered (nothing found).
+/// nothing back; one loss must not count as one) lower `hi` below that size. When sizes time
+/// out before anything came back, the minimum is probed next: a destination gone silent then
+/// costs two sizes' timeouts, not one per size of the bisection. It ends when lo == hi (found)
+/// or when even the minimum went unanswered (nothing found).
 class PathMtuSearch {
  public:
   /// Searches between min_path_mtu(family) and `upper` (clamped to at least the minimum).

@@ -10,7 +10,9 @@ build=${1:-build}
 pattern=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
-export NETPROM="$build/netprom" NETPROM_ASAN="$build/asan/netprom" RESPONDER="$build/netprom-responder"
+# NETPROM: the binary the shell tests run (make test: the one from the Debian package it built).
+NETPROM=${NETPROM:-$build/netprom}; [[ $NETPROM == /* ]] || NETPROM=$PWD/$NETPROM
+export NETPROM NETPROM_ASAN="$build/asan/netprom" RESPONDER="$build/netprom-responder"
 export NETPROM_TOP="$top" NETPROM_BUILD="$build"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 logdir="$build/test-logs"; rm -rf "$logdir"; mkdir -p "$logdir"
@@ -48,7 +50,7 @@ for t in "$top"/tests/{cli,netns,e2e,ops}/*.sh; do
   log="$logdir/${name//\//_}.log"
   start=$SECONDS
   # The namespace tests drive the ASan+UBSan build: the pinger under sanitizers on real sockets.
-  binary=$build/netprom
+  binary=$NETPROM
   [[ $name == netns/* ]] && [ -x "$build/asan/netprom" ] && binary=$build/asan/netprom
   NETPROM=$binary timeout --kill-after=10 400 bash "$t" >"$log" 2>&1 </dev/null
   rc=$?

@@ -19,8 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 version=$(cat "$top/VERSION")
 fail=0
 
-# NETPROM_DEB=path checks a package built already (by `make deb` on a busy machine, where the
-# build alone can take longer than this test may run).
+# NETPROM_DEB=path checks a package built already: `make test` builds it once, as its optimised
+# build, and the other shell tests run its binary; `make deb` builds one too.
 if [ -n "${NETPROM_DEB:-}" ]; then
   deb=$NETPROM_DEB
 else

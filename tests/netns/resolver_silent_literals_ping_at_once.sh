@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # A name server that never answers must not cost the address literals a request: with
-# --count 5 --deadline 12 and a name that cannot resolve, both literals get all 5 replies
+# --count 5 --deadline 6 and a name that cannot resolve, both literals get all 5 replies
 # (issue 14 item 1), and while the name is being resolved on glibc's helper thread every task
 # of the root-run netprom has dropped all capabilities (issue 13 item 7).
 set -eu
@@ -18,7 +18,7 @@ echo "nameserver $PEER4" >"$RSP_TMP/resolv.conf"
 out=$RSP_TMP/out.prom
 # A simple command, not the function: in the background a function runs in a subshell.
 ip netns exec "$NS_C" unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' sh \
-  "$RSP_TMP/resolv.conf" "$NETPROM" "${NETPROM_BASE[@]}" --count 5 -i 0.5 --deadline 12 \
+  "$RSP_TMP/resolv.conf" "$NETPROM" "${NETPROM_BASE[@]}" --count 5 -i 0.5 --deadline 6 \
   nosuch.invalid "$PEER4" "$PEER6" >"$out" 2>"$out.err" &
 pid=$!
 # Half way through the pings the name is still unanswered; ip netns exec, unshare and sh exec

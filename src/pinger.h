@@ -18,6 +18,7 @@
 #include "family.h"
 #include "icmp_packet.h"  // IcmpErrorType
 #include "icmp_socket.h"  // IcmpPermissionError
+#include "ping_sockets.h"  // SocketOpener
 #include "resolve.h"
 #include "settings.h"
 
@@ -102,15 +103,12 @@ std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket*
                                        const PingSeed& seed, std::span<const TargetSpec> targets,
                                        std::span<const std::optional<SocketAddress>> addresses, MonoTime deadline);
 
-/// Opens the ICMP socket for a family; open_icmp_socket in production.
-using SocketOpener = std::function<std::unique_ptr<IcmpSocket>(Family, const IcmpSocketOptions&)>;
-
-/// run_pings with its collaborators injected: opens one socket per family and socket settings
-/// (ttl, tos, source, interface, dont_fragment) the targets may need, not one per target,
-/// calls options.on_sockets_open (no thread exists yet), then starts `resolver` and
-/// pings: literals at once, each name as soon as it resolves, all bounded by the deadline
-/// (counted from the call), so a slow name costs no other destination a request. Throws what `open_socket` and ping_addresses throw, except that a
-/// family the kernel lacks (EAFNOSUPPORT) makes its destinations fail to send instead.
+/// run_pings with its collaborators injected: opens the sockets plan_sockets() says the targets
+/// need (one per family and socket settings, not one per target), calls options.on_sockets_open
+/// (no thread exists yet), then starts `resolver` and pings: literals at once, each name as
+/// soon as it resolves, all bounded by the deadline (counted from the call), so a slow name
+/// costs no other destination a request. Throws what plan_sockets, open_sockets and
+/// ping_addresses throw; a family the kernel lacks makes its destinations fail to send.
 std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const PingOptions& options,
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,
                                   const PingSeed& seed);

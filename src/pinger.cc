@@ -309,9 +309,6 @@ std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const Pin
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,
                                   const PingSeed& seed) {
   const MonoTime deadline = clock.now().mono + options.deadline;
-  std::vector<ResolveRequest> requests;
-  requests.reserve(targets.size());
-  for (const TargetSpec& target : targets) requests.push_back({target.host, target.probe.family});
   // The path MTU probe sockets are opened here too: privileges go right after.
   SocketPlan plan = plan_sockets(targets);
   OpenSockets sockets = open_sockets(plan, open_socket);
@@ -324,7 +321,7 @@ std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const Pin
                  [](const auto& socket) { return socket.get(); });
   PingLoop loop(clock, std::move(raw), std::move(plan.slots), options, seed, targets, deadline);
   const MonoTime now = clock.now().mono;
-  resolver.start(requests, now);
+  resolver.start(targets, now);
   loop.start(resolver.take_answers(now), now);  // literals start at once
   loop.resolve_with(&resolver);
   std::vector<PingResult> results = loop.run();

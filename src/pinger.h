@@ -47,9 +47,9 @@ inline constexpr std::chrono::milliseconds kProgressPeriod{100};
 
 /// What happened to one destination this run.
 struct PingResult {
-  bool resolved = false;        ///< false: the name gave no address (no target_info, up 0)
-  std::string address;          ///< the address pinged, numeric ("198.18.0.2", "fd00::2")
-  Family family = Family::any;  ///< v4 or v6 once resolved
+  /// The address pinged; nullopt when the host gave no address of the wanted family (then no
+  /// target_info, up 0). Formatted (format_address) where a report needs text.
+  std::optional<SocketAddress> address;
   std::uint64_t sent = 0;       ///< requests that left the host (answered or not); loss is over these
   std::uint64_t received = 0;   ///< distinct valid replies within the timeout
   std::uint64_t duplicates = 0; ///< extra copies of an already counted reply

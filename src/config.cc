@@ -299,15 +299,14 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
     s.targets = config.targets;
   }
   if (std::string problem = label_clash_problem(s); !problem.empty()) throw ConfigError(problem);
-  set_probe_settings(s.targets, s, cl);
   return s;
 }
 
-void set_probe_settings(std::vector<TargetSpec>& targets, const Settings& run, const CommandLine& cl) {
+void set_probe_settings(Settings& run, const CommandLine& cl) {
   auto on_command_line = [&cl](const OptionDef* def) {
     return std::any_of(cl.assignments.begin(), cl.assignments.end(), [def](const auto& a) { return a.first == def; });
   };
-  for (TargetSpec& t : targets) {
+  for (TargetSpec& t : run.targets) {
     t.probe = run;
     for (const auto& [def, value] : t.overrides)
       if (!on_command_line(def)) def->apply_probe(t.probe, value);

@@ -331,12 +331,33 @@ BOOST_AUTO_TEST_CASE(the_deadline_check_uses_the_longest_per_target_plan) {
                "target 'b' (n.toml:4:1) needs (count - 1) * interval + timeout = 15.5 s, more than deadline 10 s; "
                "raise deadline or lower the target's count, interval or timeout");
   }
+  // Its own error kind, not told by the message's wording.
+  BOOST_CHECK_THROW(check_settings(merged(config, none)), TargetPlanError);
   std::vector<const char*> argv{"netprom", "-w", "12"};
   const CommandLine cl = parse_command_line(3, argv.data());
   BOOST_CHECK_THROW(check_merged_settings(merged(config, cl), config, cl), UsageError);
   argv = {"netprom", "-w", "16"};
   const CommandLine enough = parse_command_line(3, argv.data());
   check_merged_settings(merged(config, enough), config, enough);
+}
+
+BOOST_AUTO_TEST_CASE(a_run_wide_plan_error_is_no_target_plan_error) {
+  const ConfigFile config = parse_config("deadline = 10\ncount = 20\n[[target]]\nhost = \"a\"\n", "n.toml");
+  const CommandLine none = parse_command_line(1, std::vector<const char*>{"netprom"}.data());
+  try {
+    check_settings(merged(config, none));
+    BOOST_FAIL("no error");
+  } catch (const TargetPlanError&) {
+    BOOST_FAIL("a target plan error for the run's own settings");
+  } catch (const OptionValueError& e) {
+    BOOST_TEST(std::string(e.what()).starts_with("--deadline 10 s is shorter than the requests need"));
+  }
+  try {
+    check_merged_settings(merged(config, none), config, none);
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()).starts_with("n.toml:1:12: deadline 10 s is shorter than the requests need"));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(too_large_or_too_deep_is_a_config_error_not_a_crash) {

@@ -309,11 +309,11 @@ std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const Pin
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,
                                   const PingSeed& seed) {
   const MonoTime deadline = clock.now().mono + options.deadline;
-  // The path MTU probe sockets are opened here too: privileges go right after.
+  // Every socket, the path MTU probe ones too, is open before privileges go, and they go
+  // before resolution starts: getaddrinfo_a's helper threads would keep them (capset acts on
+  // the calling thread only), and no thread exists yet.
   SocketPlan plan = plan_sockets(targets);
   OpenSockets sockets = open_sockets(plan, open_socket);
-  // Privileges go before resolution starts: getaddrinfo_a's helper threads would keep them
-  // (capset acts on the calling thread only), and no thread exists yet.
   if (options.on_sockets_open) options.on_sockets_open();
 
   std::vector<IcmpSocket*> raw(sockets.sockets.size());

@@ -299,15 +299,14 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
     s.targets = config.targets;
   }
   if (std::string problem = label_clash_problem(s); !problem.empty()) throw ConfigError(problem);
-  set_probe_settings(s.targets, s, cl);
   return s;
 }
 
-void set_probe_settings(std::vector<TargetSpec>& targets, const Settings& run, const CommandLine& cl) {
+void set_probe_settings(Settings& run, const CommandLine& cl) {
   auto on_command_line = [&cl](const OptionDef* def) {
     return std::any_of(cl.assignments.begin(), cl.assignments.end(), [def](const auto& a) { return a.first == def; });
   };
-  for (TargetSpec& t : targets) {
+  for (TargetSpec& t : run.targets) {
     t.probe = run;
     for (const auto& [def, value] : t.overrides)
       if (!on_command_line(def)) def->apply_probe(t.probe, value);
@@ -333,31 +332,42 @@ std::string render_setting_origins(const ConfigFile& config, const CommandLine& 
   return out + "  every other setting: default\n";
 }
 
+namespace {
+
+// Throws check_settings()'s `message` as the error of whoever decided it. The reason names the
+// settings of the rule as options ("--deadline ... --count"). When the command line set none
+// of them, the config file decided: point at the first one it set. A target's own plan
+// (`target_plan`, the message names the target's origin) is its [[target]]'s doing unless
+// --deadline came from the command line.
+[[noreturn]] void throw_placed(std::string message, bool target_plan, const ConfigFile& config,
+                               const CommandLine& cl) {
+  std::string blame;
+  for (auto pos = message.find("--"); pos != std::string::npos; pos = message.find("--", pos + 2)) {
+    auto end = message.find_first_not_of("abcdefghijklmnopqrstuvwxyz-", pos + 2);
+    std::string origin = setting_origin(config, cl, message.substr(pos + 2, end - pos - 2));
+    if (origin == "command line") throw UsageError(message);
+    if (blame.empty()) blame = origin;
+  }
+  if (blame.empty() && !target_plan) throw UsageError(message);
+  // In the config's spelling: "--state-dir" -> "state_dir".
+  for (auto pos = message.find("--"); pos != std::string::npos; pos = message.find("--", pos)) {
+    message.erase(pos, 2);
+    for (auto i = pos; i < message.size() && (std::islower(static_cast<unsigned char>(message[i])) ||
+                                              message[i] == '-'); ++i)
+      if (message[i] == '-') message[i] = '_';
+  }
+  throw ConfigError(target_plan ? message : fmt::format("{}: {}", blame, message));
+}
+
+}  // namespace
+
 void check_merged_settings(const Settings& settings, const ConfigFile& config, const CommandLine& cl) {
   try {
     check_settings(settings);
+  } catch (const TargetPlanError& e) {
+    throw_placed(e.what(), true, config, cl);
   } catch (const OptionValueError& e) {
-    // The reason names the settings of the rule as options ("--deadline ... --count"). When the
-    // command line set none of them, the config file decided: point at the first one it set.
-    std::string message = e.what();
-    std::string blame;
-    for (auto pos = message.find("--"); pos != std::string::npos; pos = message.find("--", pos + 2)) {
-      auto end = message.find_first_not_of("abcdefghijklmnopqrstuvwxyz-", pos + 2);
-      std::string origin = setting_origin(config, cl, message.substr(pos + 2, end - pos - 2));
-      if (origin == "command line") throw UsageError(message);
-      if (blame.empty()) blame = origin;
-    }
-    // A target's own plan: its [[target]] decided (unless --deadline came from the command line).
-    const bool target_plan = message.starts_with("target '");
-    if (blame.empty() && !target_plan) throw UsageError(message);
-    // In the config's spelling: "--state-dir" -> "state_dir".
-    for (auto pos = message.find("--"); pos != std::string::npos; pos = message.find("--", pos)) {
-      message.erase(pos, 2);
-      for (auto i = pos; i < message.size() && (std::islower(static_cast<unsigned char>(message[i])) ||
-                                                message[i] == '-'); ++i)
-        if (message[i] == '-') message[i] = '_';
-    }
-    throw ConfigError(target_plan ? message : fmt::format("{}: {}", blame, message));
+    throw_placed(e.what(), false, config, cl);
   }
 }
 

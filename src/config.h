@@ -32,16 +32,17 @@ inline constexpr std::string_view kDefaultConfigPath = "/etc/netprom.toml";
 
 /// Merges defaults, then the config file, then the command line (the command line wins;
 /// DESTs or --targets-file on the command line replace the config's [[target]] list).
-/// `file_targets` are the targets read from --targets-file, if any. Throws UsageError
-/// for conflicts that involve the command line.
+/// `file_targets` are the targets read from --targets-file, if any. The targets' effective
+/// settings (TargetSpec::probe) are not set here: set_probe_settings() sets them once every
+/// target is known. Throws UsageError for conflicts that involve the command line.
 Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
                         std::optional<std::vector<TargetSpec>> file_targets);
 
-/// Sets every target's effective ProbeSettings: the run's values, then the target's own
-/// [[target]] overrides except where the command line set that setting (the command line
-/// wins), then the target's own family (which wins over -4/-6, as a literal's does).
-/// merge_settings calls it; targets added later (file_sd) go through it too.
-void set_probe_settings(std::vector<TargetSpec>& targets, const Settings& run, const CommandLine& cl);
+/// Sets the effective ProbeSettings of every target in settings.targets: the run's values,
+/// then the target's own [[target]] overrides except where the command line set that setting
+/// (the command line wins), then the target's own family (which wins over -4/-6, as a
+/// literal's does). Called once, after merge_settings() and add_target_sources().
+void set_probe_settings(Settings& settings, const CommandLine& cl);
 
 /// Where a setting's value came from: "command line", the config file's "PATH:LINE:COLUMN",
 /// or "" for the default. `key` is the long name or the config key.

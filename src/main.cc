@@ -116,7 +116,7 @@ int run(int argc, char** argv, bool stdout_closed) {
   std::array<char, 256> host_name{};  // --self's default; cut names stay terminated
   ::gethostname(host_name.data(), host_name.size() - 1);
   std::optional<Mesh> mesh = add_target_sources(s, read_text, host_name.data());
-  set_probe_settings(s.targets, s, cl);  // file_sd and mesh targets get the run's settings too
+  set_probe_settings(s, cl);  // once every target is known: file_sd and mesh targets too
   check_merged_settings(s, config, cl);
   check_destinations(s.targets, s.family, [](const std::string& n) { return ::if_nametoindex(n.c_str()) != 0; });
   if (s.source) check_source_family(s.targets, *s.source, setting_origin(config, cl, "source") == "command line");

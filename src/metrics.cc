@@ -49,7 +49,7 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   counts("netprom_ping_up", "1 if at least one valid echo reply came back this run, else 0.",
          [](const PingResult& p) { return std::uint64_t{p.received > 0 ? 1u : 0u}; });
   counts("netprom_ping_resolved", "1 if the destination's name gave an address this run (literals always do), else 0.",
-         [](const PingResult& p) { return std::uint64_t{p.resolved ? 1u : 0u}; });
+         [](const PingResult& p) { return std::uint64_t{p.address ? 1u : 0u}; });
   counts("netprom_ping_run_packets_sent", "Echo requests that left the host this run (answered or not).",
          [](const PingResult& p) { return p.sent; });
   counts("netprom_ping_run_send_errors",
@@ -124,9 +124,9 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   LabelSet extra;
   for (std::size_t i = 0; i < r.ping.size(); ++i) {
     const PingResult& p = r.ping[i];
-    if (!p.resolved) continue;
+    if (!p.address) continue;
     extra.clear();
-    extra.add("address", p.address).add("family", family_label(p.family));
+    extra.add("address", format_address(*p.address)).add("family", family_label(family_of(*p.address)));
     w.sample("netprom_ping_target_info", labels[i], std::uint64_t{1}, extra.str());
   }
 }

@@ -323,7 +323,7 @@ void check_settings(const Settings& s) {
   for (const TargetSpec& t : s.targets)
     if (plan(t.probe) > plan(longest ? longest->probe : s)) longest = &t;
   if (longest && plan(longest->probe) > s.deadline)
-    throw OptionValueError(fmt::format(
+    throw TargetPlanError(fmt::format(
         "target '{}' ({}) needs (count - 1) * interval + timeout = {} s, more than --deadline {} s; "
         "raise --deadline or lower the target's count, interval or timeout",
         longest->name, longest->origin, plan(longest->probe), s.deadline));

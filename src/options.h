@@ -60,6 +60,13 @@ class OptionValueError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// check_settings(): one target's own settings need more time than --deadline allows. what()
+/// names the target and where it was defined: "target 'NAME' (ORIGIN) needs ...".
+class TargetPlanError : public OptionValueError {
+ public:
+  using OptionValueError::OptionValueError;
+};
+
 /// Every setting that has both a command-line option and a config key, in --help order.
 std::span<const OptionDef> option_table();
 
@@ -77,7 +84,8 @@ OptionValue parse_option_text(const OptionDef& def, std::string_view text);
 void check_option_value(const OptionDef& def, const OptionValue& value);
 
 /// Checks that settings agree with each other (e.g. the deadline leaves room for the
-/// requests of the longest per-destination plan). Throws OptionValueError naming the options.
+/// requests of the longest per-destination plan). Throws TargetPlanError when the longest
+/// per-destination plan is a target's own, else OptionValueError naming the options.
 void check_settings(const Settings& settings);
 
 /// The closest key among `candidates` to `key` by edit distance, or empty when none is close

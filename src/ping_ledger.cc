@@ -47,9 +47,7 @@ PingLedger::PingLedger(std::size_t targets, MonoTime deadline) : deadline_(deadl
 
 std::uint32_t PingLedger::add_destination(const PingDestination& destination) {
   PingResult& result = results_.at(destination.target);
-  result.resolved = true;
-  result.address = format_address(destination.address);
-  result.family = family_of(destination.address);
+  result.address = destination.address;
   destinations_.push_back(destination);
   return static_cast<std::uint32_t>(destinations_.size() - 1);
 }

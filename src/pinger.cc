@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <random>
 #include <stdexcept>
 #include <system_error>
@@ -19,6 +18,7 @@
 #include "ping_ledger.h"
 #include "ping_matcher.h"
 #include "ping_schedule.h"
+#include "ping_sockets.h"
 #include "pmtu_prober.h"
 
 namespace netprom {
@@ -57,9 +57,6 @@ std::optional<nanoseconds> shortest_interval(std::span<const TargetSpec> targets
     if (t.probe.count > 1) shortest = std::min(shortest.value_or(nanoseconds::max()), to_ns(t.probe.interval));
   return shortest;
 }
-
-// The socket of each family a target is pinged through: an index into the loop's sockets.
-using SocketSlots = std::array<std::uint16_t, 2>;
 
 class PingLoop {
  public:
@@ -308,109 +305,36 @@ std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket*
   return loop.run();
 }
 
-namespace {
-
-// What makes two destinations need different sockets.
-struct SocketKey {
-  Family family;
-  std::optional<int> ttl, tos;
-  std::optional<std::string> source, interface;
-  bool dont_fragment;
-  auto operator<=>(const SocketKey&) const = default;
-};
-
-}  // namespace
-
 std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const PingOptions& options,
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,
                                   const PingSeed& seed) {
   const MonoTime deadline = clock.now().mono + options.deadline;
-  std::vector<ResolveRequest> requests;
-  requests.reserve(targets.size());
-  // One socket per family and socket settings that some target may need: a literal's own
-  // family, a name's wanted one, or both for a name of either family. Only those: a v4-only
-  // run must not fail for want of IPv6, and each open socket receives (and the raw ones
-  // filter) the host's ICMP traffic. Slot 0 has no socket: families nothing needs.
-  std::map<SocketKey, std::uint16_t> slot_of;
-  std::vector<IcmpSocketOptions> socket_options(1);
-  std::vector<SocketSlots> slots(targets.size(), {0, 0});
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    const TargetSpec& target = targets[i];
-    const ProbeSettings& p = target.probe;
-    requests.push_back({target.host, p.family});
-    const std::optional<SocketAddress> literal = parse_address_literal(target.host);
-    const Family pinged = literal ? family_of(*literal) : p.family;
-    if (literal && p.family != Family::any && pinged != p.family) continue;  // a mismatch pings nothing
-    if (target.host.empty()) continue;
-    for (const Family family : {Family::v4, Family::v6}) {
-      if (pinged != Family::any && pinged != family) continue;
-      const auto [it, added] = slot_of.try_emplace({family, p.ttl, p.tos, p.source, p.interface, p.dont_fragment},
-                                                   static_cast<std::uint16_t>(socket_options.size()));
-      if (added) {
-        if (socket_options.size() > std::numeric_limits<std::uint16_t>::max())
-          throw std::invalid_argument("more than 65,535 distinct socket settings");
-        IcmpSocketOptions& o = socket_options.emplace_back();
-        o = {.ttl = p.ttl, .tos = p.tos, .source = {}, .interface = p.interface, .dont_fragment = p.dont_fragment,
-             .payload_size = 0, .destinations = 0};
-        if (p.source && !(o.source = parse_address_literal(*p.source)))
-          throw std::invalid_argument(fmt::format("source address '{}' is not an IP address", *p.source));
-      }
-      IcmpSocketOptions& o = socket_options[it->second];
-      o.payload_size = std::max(o.payload_size, static_cast<std::size_t>(std::max(p.size, 0)));
-      ++o.destinations;
-      slots[i][family == Family::v6] = it->second;
-    }
-  }
-  std::vector<std::unique_ptr<IcmpSocket>> sockets(socket_options.size());
-  for (const auto& [key, slot] : slot_of) {
-    try {
-      sockets[slot] = open_socket(key.family, socket_options[slot]);
-    } catch (const std::system_error& e) {
-      if (e.code() != std::errc::address_family_not_supported) throw;
-    }
-  }
-  // The path MTU probes get a socket of their own per family (don't fragment, sized for the
-  // largest probe), with the socket settings of the family's first destination that asks for
-  // them, opened here too: privileges go right after.
-  std::array<std::unique_ptr<IcmpSocket>, 2> pmtu_sockets;
-  nanoseconds pmtu_timeout{};
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    if (!targets[i].probe.pmtu) continue;
-    pmtu_timeout = std::max(pmtu_timeout, to_ns(targets[i].probe.timeout));
-    for (const std::size_t family : {0, 1}) {
-      if (slots[i][family] == 0 || pmtu_sockets[family]) continue;
-      IcmpSocketOptions probe_options = socket_options[slots[i][family]];
-      probe_options.dont_fragment = false;
-      probe_options.probe_path_mtu = true;
-      probe_options.payload_size = kMaxPayloadSize;
-      try {
-        pmtu_sockets[family] = open_socket(family == 1 ? Family::v6 : Family::v4, probe_options);
-      } catch (const std::system_error& e) {
-        if (e.code() != std::errc::address_family_not_supported) throw;
-      }
-    }
-  }
-  // Privileges go before resolution starts: getaddrinfo_a's helper threads would keep them
-  // (capset acts on the calling thread only), and no thread exists yet.
+  // Every socket, the path MTU probe ones too, is open before privileges go, and they go
+  // before resolution starts: getaddrinfo_a's helper threads would keep them (capset acts on
+  // the calling thread only), and no thread exists yet.
+  SocketPlan plan = plan_sockets(targets);
+  OpenSockets sockets = open_sockets(plan, open_socket);
   if (options.on_sockets_open) options.on_sockets_open();
 
-  std::vector<IcmpSocket*> raw(sockets.size());
-  std::transform(sockets.begin(), sockets.end(), raw.begin(), [](const auto& socket) { return socket.get(); });
-  PingLoop loop(clock, std::move(raw), std::move(slots), options, seed, targets, deadline);
+  std::vector<IcmpSocket*> raw(sockets.sockets.size());
+  std::transform(sockets.sockets.begin(), sockets.sockets.end(), raw.begin(),
+                 [](const auto& socket) { return socket.get(); });
+  PingLoop loop(clock, std::move(raw), std::move(plan.slots), options, seed, targets, deadline);
   const MonoTime now = clock.now().mono;
-  resolver.start(requests, now);
+  resolver.start(targets, now);
   loop.start(resolver.take_answers(now), now);  // literals start at once
   loop.resolve_with(&resolver);
   std::vector<PingResult> results = loop.run();
-  if ((pmtu_sockets[0] || pmtu_sockets[1]) && !(options.stop && *options.stop)) {
+  if ((sockets.pmtu[0] || sockets.pmtu[1]) && !(options.stop && *options.stop)) {
     // A phase of its own after the echo requests, within the rest of the deadline: probes are
     // never counted as requests, and a destination that did not answer (or did not ask for
     // --pmtu) costs no probes.
     std::vector<std::optional<SocketAddress>> addresses = loop.answered(results);
     for (std::size_t i = 0; i < targets.size(); ++i)
       if (!targets[i].probe.pmtu) addresses[i].reset();
-    const std::vector<std::optional<int>> mtus = probe_path_mtus(
-        clock, pmtu_sockets[0].get(), pmtu_sockets[1].get(), seed, addresses, PathMtuOptions{pmtu_timeout, 2}, deadline);
+    const std::vector<std::optional<int>> mtus =
+        probe_path_mtus(clock, sockets.pmtu[0].get(), sockets.pmtu[1].get(), seed, addresses,
+                        PathMtuOptions{plan.pmtu_timeout, 2}, deadline);
     for (std::size_t i = 0; i < results.size(); ++i) results[i].path_mtu = mtus[i];
   }
   return results;

@@ -18,6 +18,7 @@
 #include "family.h"
 #include "icmp_packet.h"  // IcmpErrorType
 #include "icmp_socket.h"  // IcmpPermissionError
+#include "ping_sockets.h"  // SocketOpener
 #include "resolve.h"
 #include "settings.h"
 
@@ -46,9 +47,9 @@ inline constexpr std::chrono::milliseconds kProgressPeriod{100};
 
 /// What happened to one destination this run.
 struct PingResult {
-  bool resolved = false;        ///< false: the name gave no address (no target_info, up 0)
-  std::string address;          ///< the address pinged, numeric ("198.18.0.2", "fd00::2")
-  Family family = Family::any;  ///< v4 or v6 once resolved
+  /// The address pinged; nullopt when the host gave no address of the wanted family (then no
+  /// target_info, up 0). Formatted (format_address) where a report needs text.
+  std::optional<SocketAddress> address;
   std::uint64_t sent = 0;       ///< requests that left the host (answered or not); loss is over these
   std::uint64_t received = 0;   ///< distinct valid replies within the timeout
   std::uint64_t duplicates = 0; ///< extra copies of an already counted reply
@@ -102,15 +103,12 @@ std::vector<PingResult> ping_addresses(Clock& clock, IcmpSocket* v4, IcmpSocket*
                                        const PingSeed& seed, std::span<const TargetSpec> targets,
                                        std::span<const std::optional<SocketAddress>> addresses, MonoTime deadline);
 
-/// Opens the ICMP socket for a family; open_icmp_socket in production.
-using SocketOpener = std::function<std::unique_ptr<IcmpSocket>(Family, const IcmpSocketOptions&)>;
-
-/// run_pings with its collaborators injected: opens one socket per family and socket settings
-/// (ttl, tos, source, interface, dont_fragment) the targets may need, not one per target,
-/// calls options.on_sockets_open (no thread exists yet), then starts `resolver` and
-/// pings: literals at once, each name as soon as it resolves, all bounded by the deadline
-/// (counted from the call), so a slow name costs no other destination a request. Throws what `open_socket` and ping_addresses throw, except that a
-/// family the kernel lacks (EAFNOSUPPORT) makes its destinations fail to send instead.
+/// run_pings with its collaborators injected: opens the sockets plan_sockets() says the targets
+/// need (one per family and socket settings, not one per target), calls options.on_sockets_open
+/// (no thread exists yet), then starts `resolver` and pings: literals at once, each name as
+/// soon as it resolves, all bounded by the deadline (counted from the call), so a slow name
+/// costs no other destination a request. Throws what plan_sockets, open_sockets and
+/// ping_addresses throw; a family the kernel lacks makes its destinations fail to send.
 std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const PingOptions& options,
                                   Resolver& resolver, Clock& clock, const SocketOpener& open_socket,
                                   const PingSeed& seed);

@@ -33,7 +33,7 @@ std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, co
     int n = g.family == Family::v6 ? ++v6 : ++v4;
     std::string name = g.family == Family::v6 ? "gateway-ipv6" : "gateway";
     if (n > 1) name += fmt::format("-{}", n);
-    targets.push_back(TargetSpec{.name = name, .host = g.address, .family = g.family, .labels = {},
+    targets.push_back(TargetSpec{.name = name, .host = format_address(g.address), .family = g.family, .labels = {},
                                  .origin = "default route", .overrides = {},
                                  .probe = run});
     targets.back().probe.family = g.family;

@@ -115,23 +115,24 @@ GetaddrinfoResolver::~GetaddrinfoResolver() {
   }
 }
 
-void GetaddrinfoResolver::start(std::span<const ResolveRequest> requests, MonoTime now) {
+void GetaddrinfoResolver::start(std::span<const TargetSpec> targets, MonoTime now) {
   std::vector<gaicb*> queued;
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    const ResolveRequest& request = requests[i];
-    if (request.host.empty()) {
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const std::string& host = targets[i].host;
+    const Family family = targets[i].probe.family;
+    if (host.empty()) {
       ready_.push_back({i, std::nullopt});
       continue;
     }
-    if (std::optional<SocketAddress> literal = parse_address_literal(request.host)) {
-      if (request.family != Family::any && family_of(*literal) != request.family) literal.reset();
+    if (std::optional<SocketAddress> literal = parse_address_literal(host)) {
+      if (family != Family::any && family_of(*literal) != family) literal.reset();
       ready_.push_back({i, literal});
       continue;
     }
     auto lookup = std::make_unique<Lookup>();
     lookup->request = i;
-    lookup->host = request.host;
-    lookup->hints.ai_family = to_af(request.family);
+    lookup->host = host;
+    lookup->hints.ai_family = to_af(family);
     lookup->hints.ai_socktype = SOCK_DGRAM;  // one answer per address instead of three
     // No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on hosts or namespaces with only
     // loopback addresses, which is exactly where the tests run.

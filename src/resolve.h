@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "family.h"
+#include "settings.h"
 #include "socket_address.h"
 
 namespace netprom {
@@ -19,33 +20,28 @@ namespace netprom {
 /// `text` is not a literal.
 std::optional<SocketAddress> parse_address_literal(const std::string& text);
 
-/// One name or literal to resolve, and the family wanted (any = the system's first answer).
-struct ResolveRequest {
-  std::string host;
-  Family family = Family::any;
-};
-
-/// The answer to request `request` of Resolver::start: an address, or nullopt when the name
-/// has no address of the wanted family or failed.
+/// The answer for target `request` (its index in Resolver::start's targets): an address, or
+/// nullopt when the host is empty, has no address of the wanted family or failed.
 struct Resolution {
   std::size_t request = 0;
   std::optional<SocketAddress> address;
 };
 
-/// Names to addresses, beside the pinging: start() hands every request over at once, and the
+/// Names to addresses, beside the pinging: start() hands every target over at once, and the
 /// event loop collects answers as they come in with take_answers(), waking by next_check().
 /// Abstract so tests can script answers on simulated time; the real one is GetaddrinfoResolver.
-/// Requests still unanswered when the resolver is destroyed are given up.
+/// Targets still unanswered when the resolver is destroyed are given up.
 class Resolver {
  public:
   virtual ~Resolver() = default;
-  /// Starts resolving every request (index = position in `requests`) at `now`; returns at
-  /// once. Literals are answered at once, without DNS. Call once.
-  virtual void start(std::span<const ResolveRequest> requests, MonoTime now) = 0;
+  /// Starts resolving the host of every target (TargetSpec::host) in the family its settings
+  /// want (TargetSpec::probe.family; any: the system's first answer) at `now`; returns at once.
+  /// Literals are answered at once, without DNS; names are copied. Call once.
+  virtual void start(std::span<const TargetSpec> targets, MonoTime now) = 0;
   /// Returns the answers that came in since the last call, without blocking. Per-name
   /// failures are data (nullopt addresses), not exceptions.
   virtual std::vector<Resolution> take_answers(MonoTime now) = 0;
-  /// When take_answers() should be called next; nullopt once every request is answered.
+  /// When take_answers() should be called next; nullopt once every target is answered.
   virtual std::optional<MonoTime> next_check() const = 0;
 };
 
@@ -59,7 +55,7 @@ class GetaddrinfoResolver final : public Resolver {
   ~GetaddrinfoResolver() override;
   GetaddrinfoResolver(const GetaddrinfoResolver&) = delete;
   GetaddrinfoResolver& operator=(const GetaddrinfoResolver&) = delete;
-  void start(std::span<const ResolveRequest> requests, MonoTime now) override;
+  void start(std::span<const TargetSpec> targets, MonoTime now) override;
   std::vector<Resolution> take_answers(MonoTime now) override;
   std::optional<MonoTime> next_check() const override;
 

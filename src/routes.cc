@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "routes.h"
 
-#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -30,15 +27,24 @@ std::uint32_t get_u32(const nlattr& attr, std::string_view name) {
   return mnl_attr_get_u32(&attr);
 }
 
-// RTA_GATEWAY is a bare in_addr or in6_addr, its size fixed by the route's family.
-std::string format_gateway(const nlattr& attr, int family) {
+// The gateway of RTA_GATEWAY, a bare in_addr or in6_addr whose size the route's family fixes,
+// through interface `ifindex`. A link-local address means nothing without its link: the
+// interface becomes its scope.
+Gateway make_gateway(const nlattr& attr, int family, std::uint32_t ifindex, std::uint32_t metric) {
   std::size_t expected = family == AF_INET ? sizeof(in_addr) : sizeof(in6_addr);
   if (mnl_attr_get_payload_len(&attr) != expected)
     throw_bad_route(fmt::format("RTA_GATEWAY of {} bytes", mnl_attr_get_payload_len(&attr)));
-  std::array<char, INET6_ADDRSTRLEN> text{};
-  if (::inet_ntop(family, mnl_attr_get_payload(&attr), text.data(), text.size()) == nullptr)
-    throw fmt::system_error(errno, "cannot dump routes: cannot format gateway");
-  return text.data();
+  Gateway gateway{.family = family == AF_INET ? Family::v4 : Family::v6, .address = {}, .ifindex = ifindex,
+                  .metric = metric};
+  if (family == AF_INET) {
+    gateway.address.v4.sin_family = AF_INET;
+    std::memcpy(&gateway.address.v4.sin_addr, mnl_attr_get_payload(&attr), expected);
+  } else {
+    gateway.address.v6.sin6_family = AF_INET6;
+    std::memcpy(&gateway.address.v6.sin6_addr, mnl_attr_get_payload(&attr), expected);
+    if (is_ipv6_link_local(gateway.address)) gateway.address.v6.sin6_scope_id = ifindex;
+  }
+  return gateway;
 }
 
 // RTA_MULTIPATH is a run of struct rtnexthop, each followed by its own attributes and
@@ -55,10 +61,7 @@ void parse_multipath(const nlattr* multipath, int family, std::uint32_t metric,
     bool whole = parse_attributes(
         bytes + RTNH_LENGTH(0), nexthop.rtnh_len - RTNH_LENGTH(0), [&](const nlattr& attr) {
           if (mnl_attr_get_type(&attr) != RTA_GATEWAY) return;
-          gateways.push_back(Gateway{.family = family == AF_INET ? Family::v4 : Family::v6,
-                                     .address = format_gateway(attr, family),
-                                     .ifindex = static_cast<std::uint32_t>(nexthop.rtnh_ifindex),
-                                     .metric = metric});
+          gateways.push_back(make_gateway(attr, family, static_cast<std::uint32_t>(nexthop.rtnh_ifindex), metric));
         });
     if (!whole) throw_bad_route("truncated attribute in a nexthop");
     std::size_t step = std::min<std::size_t>(RTNH_ALIGN(nexthop.rtnh_len), left);
@@ -98,12 +101,7 @@ void parse_route_message(const nlmsghdr& nlh, std::vector<Gateway>& gateways) {
   });
   if (!whole) throw_bad_route("truncated attribute in a route");
   if (table != RT_TABLE_MAIN) return;
-  if (gateway != nullptr) {
-    gateways.push_back(Gateway{.family = route.rtm_family == AF_INET ? Family::v4 : Family::v6,
-                               .address = format_gateway(*gateway, route.rtm_family),
-                               .ifindex = oif,
-                               .metric = metric});
-  }
+  if (gateway != nullptr) gateways.push_back(make_gateway(*gateway, route.rtm_family, oif, metric));
   if (multipath != nullptr) parse_multipath(multipath, route.rtm_family, metric, gateways);
 }
 
@@ -137,18 +135,15 @@ void order_gateways(std::vector<Gateway>& gateways) {
   unique.reserve(gateways.size());
   for (Gateway& gateway : gateways) {
     bool seen = std::any_of(unique.begin(), unique.end(), [&gateway](const Gateway& kept) {
-      return kept.family == gateway.family && kept.address == gateway.address &&
-             kept.ifindex == gateway.ifindex;
+      return same_host(kept.address, gateway.address) && kept.ifindex == gateway.ifindex;
     });
     if (!seen) unique.push_back(std::move(gateway));
   }
   gateways = std::move(unique);
 }
 
-bool is_ipv6_link_local(const std::string& address) {
-  in6_addr parsed;
-  if (::inet_pton(AF_INET6, address.c_str(), &parsed) != 1) return false;
-  return parsed.s6_addr[0] == 0xfe && (parsed.s6_addr[1] & 0xc0) == 0x80;
+bool is_ipv6_link_local(const SocketAddress& address) {
+  return family_of(address) == Family::v6 && IN6_IS_ADDR_LINKLOCAL(&address.v6.sin6_addr);
 }
 
 std::vector<Gateway> read_default_gateways() {
@@ -163,16 +158,6 @@ std::vector<Gateway> read_default_gateways() {
   gateways.insert(gateways.end(), std::make_move_iterator(v6.begin()),
                   std::make_move_iterator(v6.end()));
   order_gateways(gateways);
-  for (Gateway& gateway : gateways) {
-    if (gateway.family != Family::v6 || !is_ipv6_link_local(gateway.address)) continue;
-    // A link-local address means nothing without its link. The numeric index is the
-    // fallback when the interface vanished meanwhile; getaddrinfo() accepts both forms.
-    std::array<char, IF_NAMESIZE> name{};
-    if (gateway.ifindex != 0 && ::if_indextoname(gateway.ifindex, name.data()) != nullptr)
-      gateway.address += fmt::format("%{}", name.data());
-    else if (gateway.ifindex != 0)
-      gateway.address += fmt::format("%{}", gateway.ifindex);
-  }
   return gateways;
 }
 

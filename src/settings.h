@@ -53,7 +53,7 @@ struct TargetSpec {
   std::string origin;  ///< where it was defined ("netprom.toml:7:1", "command line"), for messages
   /// The per-target settings its [[target]] gave (checked), in file order.
   std::vector<std::pair<const OptionDef*, OptionValue>> overrides;
-  /// The effective settings for this destination, set by merge_settings (and gateway_targets).
+  /// The effective settings for this destination, set by set_probe_settings (and gateway_targets).
   ProbeSettings probe;
 };
 

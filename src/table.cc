@@ -147,8 +147,9 @@ std::string render_table(const RunReport& r, bool color, bool utf8) {
     for (std::size_t i = 0; i < r.ping.size(); ++i) {
       const PingResult& p = r.ping[i];
       std::string name = printable(r.targets[i].name);
-      if (p.resolved && p.address != r.targets[i].name) name += " (" + p.address + ")";
-      if (!p.resolved) {
+      const std::string address = p.address ? format_address(*p.address) : "";
+      if (p.address && address != r.targets[i].name) name += " (" + address + ")";
+      if (!p.address) {
         fmt::format_to(it, "{} {:>{}} {}{:>5} {}{}\n", name_cell(name, name_width), counts[i], counts_width, c.red, "-",
                        "name did not resolve", c.reset);
         continue;

@@ -24,6 +24,13 @@ std::string usage_error(std::vector<const char*> argv) {
   return "";
 }
 
+// merge_settings, then every target's own settings, as main does.
+Settings merged(const CommandLine& cl) {
+  Settings s = merge_settings({}, cl, std::nullopt);
+  set_probe_settings(s, cl);
+  return s;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(cli)
@@ -135,15 +142,15 @@ BOOST_AUTO_TEST_CASE(duplicate_destinations_are_usage_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(deadline_must_leave_room_for_the_requests) {
-  Settings s = merge_settings({}, parse({"-c", "100"}), std::nullopt);
+  Settings s = merged(parse({"-c", "100"}));
   BOOST_CHECK_THROW(check_settings(s), OptionValueError);
-  s = merge_settings({}, parse({"-c", "100", "-w", "200"}), std::nullopt);
+  s = merged(parse({"-c", "100", "-w", "200"}));
   BOOST_CHECK_NO_THROW(check_settings(s));
 }
 
 BOOST_AUTO_TEST_CASE(deadline_must_leave_room_for_the_rate) {
   // --rate 0.1 with 5 requests needs (5 - 1) / 0.1 + 2 = 42 s: more than a 20 s deadline.
-  Settings s = merge_settings({}, parse({"--count", "5", "--rate", "0.1", "--deadline", "20", "198.18.0.2"}), std::nullopt);
+  Settings s = merged(parse({"--count", "5", "--rate", "0.1", "--deadline", "20", "198.18.0.2"}));
   try {
     check_settings(s);
     BOOST_FAIL("no error");
@@ -153,9 +160,9 @@ BOOST_AUTO_TEST_CASE(deadline_must_leave_room_for_the_rate) {
                "= 42 s); raise --deadline or --rate, or lower --count");
   }
   // Two destinations share the rate: 10 requests at 1 a second need 9 + 2 = 11 s.
-  s = merge_settings({}, parse({"--count", "5", "--rate", "1", "--deadline", "10", "a", "b"}), std::nullopt);
+  s = merged(parse({"--count", "5", "--rate", "1", "--deadline", "10", "a", "b"}));
   BOOST_CHECK_THROW(check_settings(s), OptionValueError);
-  s = merge_settings({}, parse({"--count", "5", "--rate", "1", "--deadline", "11", "a", "b"}), std::nullopt);
+  s = merged(parse({"--count", "5", "--rate", "1", "--deadline", "11", "a", "b"}));
   BOOST_CHECK_NO_THROW(check_settings(s));
 }
 

@@ -21,9 +21,7 @@ namespace {
 
 PingResult replies(std::size_t n) {
   PingResult r;
-  r.resolved = true;
-  r.address = "192.0.2.1";
-  r.family = Family::v4;
+  r.address = parse_address_literal("192.0.2.1");
   r.sent = r.received = n;
   r.rtt_seconds.assign(n, 0.001);
   return r;

@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "errors.h"
+#include "targets.h"
 
 using namespace netprom;
 
@@ -18,10 +19,17 @@ std::string config_error(std::string_view text) {
   return "";
 }
 
+// merge_settings, then every target's own settings, as main does.
+Settings merged(const ConfigFile& config, const CommandLine& cl) {
+  Settings s = merge_settings(config, cl, std::nullopt);
+  set_probe_settings(s, cl);
+  return s;
+}
+
 Settings settings_from(std::string_view text, std::vector<const char*> argv = {"netprom"}) {
   ConfigFile config = parse_config(text, "n.toml");
   CommandLine cl = parse_command_line(static_cast<int>(argv.size()), argv.data());
-  return merge_settings(config, cl, std::nullopt);
+  return merged(config, cl);
 }
 
 }  // namespace
@@ -206,7 +214,7 @@ BOOST_AUTO_TEST_CASE(a_rule_broken_by_the_config_alone_is_a_config_error_at_its_
   ConfigFile config = parse_config("count = 5\ninterval = 1\ndeadline = 1\n", "n.toml");
   CommandLine none;
   try {
-    check_merged_settings(merge_settings(config, none, std::nullopt), config, none);
+    check_merged_settings(merged(config, none), config, none);
     BOOST_FAIL("no error");
   } catch (const ConfigError& e) {
     BOOST_TEST(std::string(e.what()) ==
@@ -216,14 +224,14 @@ BOOST_AUTO_TEST_CASE(a_rule_broken_by_the_config_alone_is_a_config_error_at_its_
   // Only the count in the file: the deadline is the default, so the count's line decides.
   config = parse_config("count = 100\n", "n.toml");
   try {
-    check_merged_settings(merge_settings(config, none, std::nullopt), config, none);
+    check_merged_settings(merged(config, none), config, none);
     BOOST_FAIL("no error");
   } catch (const ConfigError& e) {
     BOOST_TEST(std::string(e.what()).starts_with("n.toml:1:9: deadline 50 s is shorter"));
   }
   std::vector<const char*> argv{"netprom", "-w", "1"};
   CommandLine cl = parse_command_line(static_cast<int>(argv.size()), argv.data());
-  BOOST_CHECK_THROW(check_merged_settings(merge_settings(config, cl, std::nullopt), config, cl), UsageError);
+  BOOST_CHECK_THROW(check_merged_settings(merged(config, cl), config, cl), UsageError);
 }
 
 constexpr std::string_view kPerTarget = R"(
@@ -269,6 +277,24 @@ BOOST_AUTO_TEST_CASE(per_target_settings_override_the_files_global_values) {
   BOOST_TEST(!s.dont_fragment);
 }
 
+BOOST_AUTO_TEST_CASE(targets_get_their_settings_once_when_all_are_known) {
+  // merge_settings leaves TargetSpec::probe alone; set_probe_settings sets it for every target,
+  // also for those added after the merge (file_sd, mesh), in one pass.
+  const ConfigFile config = parse_config(kPerTarget, "n.toml");
+  std::vector<const char*> argv{"netprom", "-c", "3"};
+  const CommandLine cl = parse_command_line(3, argv.data());
+  Settings s = merge_settings(config, cl, std::nullopt);
+  BOOST_REQUIRE(s.targets.size() == 2u);
+  BOOST_TEST(s.targets[0].probe.count == ProbeSettings{}.count);
+  BOOST_TEST(s.targets[1].probe.count == ProbeSettings{}.count);
+  BOOST_TEST(!s.targets[1].probe.ttl.has_value());
+  s.targets.push_back(parse_dest("late=198.18.0.9", "sd.json:1:2"));  // as add_target_sources does
+  set_probe_settings(s, cl);
+  for (const TargetSpec& t : s.targets) BOOST_TEST(t.probe.count == 3);
+  BOOST_TEST(*s.targets[1].probe.ttl == 3);  // its own [[target]] setting
+  BOOST_TEST(*s.targets[2].probe.ttl == 9);  // the file's run-wide value
+}
+
 BOOST_AUTO_TEST_CASE(the_command_line_wins_over_per_target_settings_too) {
   const Settings s = settings_from(kPerTarget, {"netprom", "-c", "1", "-M", "dont", "-6"});
   BOOST_TEST(s.targets[0].probe.count == 1);
@@ -298,19 +324,40 @@ BOOST_AUTO_TEST_CASE(the_deadline_check_uses_the_longest_per_target_plan) {
                                          "count = 10\ninterval = 1.5\n", "n.toml");
   const CommandLine none = parse_command_line(1, std::vector<const char*>{"netprom"}.data());
   try {
-    check_merged_settings(merge_settings(config, none, std::nullopt), config, none);
+    check_merged_settings(merged(config, none), config, none);
     BOOST_FAIL("no error");
   } catch (const ConfigError& e) {
     BOOST_TEST(std::string(e.what()) ==
                "target 'b' (n.toml:4:1) needs (count - 1) * interval + timeout = 15.5 s, more than deadline 10 s; "
                "raise deadline or lower the target's count, interval or timeout");
   }
+  // Its own error kind, not told by the message's wording.
+  BOOST_CHECK_THROW(check_settings(merged(config, none)), TargetPlanError);
   std::vector<const char*> argv{"netprom", "-w", "12"};
   const CommandLine cl = parse_command_line(3, argv.data());
-  BOOST_CHECK_THROW(check_merged_settings(merge_settings(config, cl, std::nullopt), config, cl), UsageError);
+  BOOST_CHECK_THROW(check_merged_settings(merged(config, cl), config, cl), UsageError);
   argv = {"netprom", "-w", "16"};
   const CommandLine enough = parse_command_line(3, argv.data());
-  check_merged_settings(merge_settings(config, enough, std::nullopt), config, enough);
+  check_merged_settings(merged(config, enough), config, enough);
+}
+
+BOOST_AUTO_TEST_CASE(a_run_wide_plan_error_is_no_target_plan_error) {
+  const ConfigFile config = parse_config("deadline = 10\ncount = 20\n[[target]]\nhost = \"a\"\n", "n.toml");
+  const CommandLine none = parse_command_line(1, std::vector<const char*>{"netprom"}.data());
+  try {
+    check_settings(merged(config, none));
+    BOOST_FAIL("no error");
+  } catch (const TargetPlanError&) {
+    BOOST_FAIL("a target plan error for the run's own settings");
+  } catch (const OptionValueError& e) {
+    BOOST_TEST(std::string(e.what()).starts_with("--deadline 10 s is shorter than the requests need"));
+  }
+  try {
+    check_merged_settings(merged(config, none), config, none);
+    BOOST_FAIL("no error");
+  } catch (const ConfigError& e) {
+    BOOST_TEST(std::string(e.what()).starts_with("n.toml:1:12: deadline 10 s is shorter than the requests need"));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(too_large_or_too_deep_is_a_config_error_not_a_crash) {

@@ -214,12 +214,16 @@ class FakeResolver final : public Resolver {
   std::map<std::string, SocketAddress> answers;
   std::map<std::string, std::chrono::nanoseconds> delays;
   std::set<std::string> silent;
-  std::vector<ResolveRequest> asked;
+  struct Asked {
+    std::string host;
+    Family family = Family::any;  ///< the family the target's settings want
+  };
+  std::vector<Asked> asked;
   std::chrono::nanoseconds delay{0};
 
-  void start(std::span<const ResolveRequest> requests, MonoTime now) override {
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      const ResolveRequest& r = requests[i];
+  void start(std::span<const TargetSpec> targets, MonoTime now) override {
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const Asked r{targets[i].host, targets[i].probe.family};
       asked.push_back(r);
       if (silent.count(r.host) != 0) {  // still running at any deadline
         pending_.emplace(MonoTime::max(), Resolution{i, std::nullopt});
@@ -255,12 +259,12 @@ class FakeResolver final : public Resolver {
 };
 
 /// Runs `resolver` to completion or `deadline` on `clock`, sleeping between checks; one entry
-/// per request (nullopt: no address, or no answer by the deadline).
+/// per target (nullopt: no address, or no answer by the deadline).
 inline std::vector<std::optional<SocketAddress>> resolve_all(Resolver& resolver, Clock& clock,
-                                                             std::span<const ResolveRequest> requests,
+                                                             std::span<const TargetSpec> targets,
                                                              MonoTime deadline) {
-  std::vector<std::optional<SocketAddress>> out(requests.size());
-  resolver.start(requests, clock.now().mono);
+  std::vector<std::optional<SocketAddress>> out(targets.size());
+  resolver.start(targets, clock.now().mono);
   for (;;) {
     for (const Resolution& r : resolver.take_answers(clock.now().mono)) out[r.request] = r.address;
     const std::optional<MonoTime> next = resolver.next_check();

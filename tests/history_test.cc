@@ -25,7 +25,7 @@ std::vector<TargetSpec> targets_named(std::vector<std::string> names) {
 
 PingResult result(std::vector<double> rtt, std::uint64_t dup = 0) {
   PingResult r;
-  r.resolved = true;
+  r.address = parse_address_literal("192.0.2.1");
   r.sent = rtt.size();
   for (double x : rtt) r.received += std::isnan(x) ? 0 : 1;
   r.duplicates = dup;

@@ -33,8 +33,8 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
                                   {"lost", "192.0.2.2", Family::any, {}, "", {}, {}},
                                   {"nowhere.invalid", "nowhere.invalid", Family::any, {}, "", {}, {}}};
   std::vector<PingResult> ping(3);
-  ping[0] = {true, "192.0.2.1", Family::v4, 4, 3, 2, 1, 0, 0, {0.001, NAN, 0.003, 0.002}};
-  ping[1] = {true, "fd00::2", Family::v6, 2, 0, 0, 0, 1, 0, {NAN, NAN}};
+  ping[0] = {parse_address_literal("192.0.2.1"), 4, 3, 2, 1, 0, 0, {0.001, NAN, 0.003, 0.002}};
+  ping[1] = {parse_address_literal("fd00::2"), 2, 0, 0, 0, 1, 0, {NAN, NAN}};
   ping[1].send_errors = 3;
   ping[1].errors_by_type[static_cast<std::size_t>(IcmpErrorType::time_exceeded)] = 1;
   ping[0].reply_ttl = 63;
@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
 
 BOOST_AUTO_TEST_CASE(loss_ratio_of_one_in_five_prints_exactly_0_2) {
   std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}}};
-  std::vector<PingResult> ping{{true, "192.0.2.1", Family::v4, 5, 4, 0, 0, 0, 0, {0.1, 0.1, 0.1, 0.1, NAN}}};
+  std::vector<PingResult> ping{{parse_address_literal("192.0.2.1"), 5, 4, 0, 0, 0, 0, {0.1, 0.1, 0.1, 0.1, NAN}}};
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
   r.targets = targets;
@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(a_failed_collector_reports_zero_and_no_samples) {
 
 BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
   std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}}};
-  std::vector<PingResult> ping{{true, "127.0.0.1", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}}};
+  std::vector<PingResult> ping{{parse_address_literal("127.0.0.1"), 1, 1, 0, 0, 0, 0, {0.001}}};
   std::vector<LinkStats> links(1);
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
   // family: a gauge netprom_ping_packets_sent beside the counter netprom_ping_packets_sent_total
   // would be two types under one name. Every family of a full run, history included.
   std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}}};
-  std::vector<PingResult> ping{{true, "127.0.0.1", Family::v4, 2, 1, 1, 1, 1, 0, {0.001, NAN}}};
+  std::vector<PingResult> ping{{parse_address_literal("127.0.0.1"), 2, 1, 1, 1, 1, 0, {0.001, NAN}}};
   std::vector<LinkStats> links(1);
   History history = update_history({}, targets, ping, default_buckets());
   RunReport r;
@@ -231,7 +231,7 @@ BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
 BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
   std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {{"site", "x"}}, "", {}, {}}};
   std::vector<PingResult> ping(1);
-  ping[0] = {true, "192.0.2.1", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}};
+  ping[0] = {parse_address_literal("192.0.2.1"), 1, 1, 0, 0, 0, 0, {0.001}};
   std::vector<LinkStats> links(1);
   links[0].name = "lo";
   std::vector<std::pair<std::string, std::string>> constant{{"host", "h\"1"}, {"team", "net"}};
@@ -257,11 +257,11 @@ BOOST_AUTO_TEST_CASE(path_mtu_is_a_gauge_of_bytes_only_where_one_was_found) {
                                   {"v6", "fd00:1::2", Family::any, {}, "", {}, {}},
                                   {"dark", "198.18.9.9", Family::any, {}, "", {}, {}}};
   std::vector<PingResult> ping(3);
-  ping[0] = {true, "198.18.1.2", Family::v4, 1, 1, 0, 0, 0, 0, {0.001}};
+  ping[0] = {parse_address_literal("198.18.1.2"), 1, 1, 0, 0, 0, 0, {0.001}};
   ping[0].path_mtu = 1400;
-  ping[1] = {true, "fd00:1::2", Family::v6, 1, 1, 0, 0, 0, 0, {0.001}};
+  ping[1] = {parse_address_literal("fd00:1::2"), 1, 1, 0, 0, 0, 0, {0.001}};
   ping[1].path_mtu = 1400;
-  ping[2] = {true, "198.18.9.9", Family::v4, 1, 0, 0, 0, 0, 0, {NAN}};
+  ping[2] = {parse_address_literal("198.18.9.9"), 1, 0, 0, 0, 0, 0, {NAN}};
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
   r.targets = targets;

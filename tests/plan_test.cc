@@ -3,6 +3,7 @@
 
 #include "errors.h"
 #include "plan.h"
+#include "resolve.h"
 #include "targets.h"
 
 using namespace netprom;
@@ -76,7 +77,8 @@ BOOST_AUTO_TEST_CASE(a_source_address_chooses_the_family_of_names_and_gateways) 
   BOOST_TEST((ping_family(s) == Family::v4));
   s.family = Family::v6;  // -6 says otherwise (and check_source_family refuses literals)
   BOOST_TEST((ping_family(s) == Family::v6));
-  const std::vector<Gateway> gateways{{Family::v4, "192.0.2.1"}, {Family::v6, "fe80::1%eth0"}};
+  const std::vector<Gateway> gateways{{Family::v4, *parse_address_literal("192.0.2.1")},
+                                      {Family::v6, *parse_address_literal("fe80::1%1")}};
   BOOST_TEST(gateway_targets(gateways, Settings{}).size() == 2u);
   auto v6 = gateway_targets(gateways, s);
   BOOST_REQUIRE(v6.size() == 1u);

@@ -15,6 +15,21 @@
 
 using namespace netprom;
 
+namespace {
+
+// Targets of these hosts, each with the family its settings want.
+std::vector<TargetSpec> targets(std::initializer_list<std::pair<const char*, Family>> hosts) {
+  std::vector<TargetSpec> out;
+  for (const auto& [host, family] : hosts) {
+    TargetSpec& t = out.emplace_back();
+    t.name = t.host = host;
+    t.probe.family = family;
+  }
+  return out;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(resolve)
 
 BOOST_AUTO_TEST_CASE(literals_are_parsed_without_dns) {
@@ -75,9 +90,9 @@ BOOST_AUTO_TEST_CASE(ipv6_literal_keeps_its_scope) {
 BOOST_AUTO_TEST_CASE(getaddrinfo_resolver_answers_literals_and_localhost_by_family) {
   GetaddrinfoResolver resolver;
   SystemClock clock;
-  const std::vector<ResolveRequest> requests{
-      {"127.0.0.1", Family::any}, {"::1", Family::any},       {"::1", Family::v4},
-      {"127.0.0.2", Family::v6},  {"localhost", Family::v4},  {"", Family::any}};
+  const std::vector<TargetSpec> requests = targets({{"127.0.0.1", Family::any}, {"::1", Family::any},
+                                                    {"::1", Family::v4},       {"127.0.0.2", Family::v6},
+                                                    {"localhost", Family::v4}, {"", Family::any}});
   const auto answers = fake::resolve_all(resolver, clock, requests, clock.now().mono + std::chrono::seconds(5));
   BOOST_REQUIRE(answers.size() == requests.size());
   BOOST_TEST(format_address(answers[0].value()) == "127.0.0.1");
@@ -91,7 +106,7 @@ BOOST_AUTO_TEST_CASE(getaddrinfo_resolver_answers_literals_and_localhost_by_fami
 
 BOOST_AUTO_TEST_CASE(literals_are_answered_at_the_first_check_without_waiting) {
   GetaddrinfoResolver resolver;
-  const std::vector<ResolveRequest> requests{{"127.0.0.3", Family::any}, {"::1", Family::v6}};
+  const std::vector<TargetSpec> requests = targets({{"127.0.0.3", Family::any}, {"::1", Family::v6}});
   const MonoTime now = std::chrono::steady_clock::now();
   resolver.start(requests, now);
   BOOST_TEST((resolver.next_check() == now));
@@ -110,8 +125,8 @@ BOOST_AUTO_TEST_CASE(fake_resolver_answers_by_family_at_scripted_times) {
   resolver.delays["fast"] = std::chrono::milliseconds(5);
   resolver.answers["fast"] = fake::address("fd00::1");
   resolver.silent.insert("never");
-  const std::vector<ResolveRequest> requests{
-      {"gw", Family::v4}, {"gw", Family::v6}, {"nx", Family::any}, {"fast", Family::any}, {"never", Family::any}};
+  const std::vector<TargetSpec> requests = targets(
+      {{"gw", Family::v4}, {"gw", Family::v6}, {"nx", Family::any}, {"fast", Family::any}, {"never", Family::any}});
   const MonoTime start = clock.mono;
   resolver.start(requests, start);
   BOOST_TEST((resolver.next_check() == start + std::chrono::milliseconds(5)));
@@ -134,7 +149,7 @@ BOOST_AUTO_TEST_CASE(resolve_all_returns_by_the_deadline_when_a_name_never_answe
   fake::FakeClock clock;
   fake::FakeResolver resolver;
   resolver.silent.insert("never");
-  const std::vector<ResolveRequest> requests{{"never", Family::any}, {"198.18.0.9", Family::any}};
+  const std::vector<TargetSpec> requests = targets({{"never", Family::any}, {"198.18.0.9", Family::any}});
   const MonoTime start = clock.mono;
   const auto answers = fake::resolve_all(resolver, clock, requests, start + std::chrono::seconds(2));
   BOOST_TEST(!answers[0]);

@@ -15,6 +15,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "nl_builder.h"
+#include "resolve.h"
 
 namespace netprom {
 namespace {
@@ -90,12 +91,12 @@ BOOST_AUTO_TEST_CASE(ipv4_default_route_gives_its_gateway_and_interface) {
   BOOST_TEST(status.done);
   BOOST_TEST_REQUIRE(gateways.size() == 1u);
   BOOST_TEST((gateways[0].family == Family::v4));
-  BOOST_TEST(gateways[0].address == "198.18.0.1");
+  BOOST_TEST(format_address(gateways[0].address) == "198.18.0.1");
   BOOST_TEST(gateways[0].ifindex == 4u);
   BOOST_TEST(gateways[0].metric == 100u);
 }
 
-BOOST_AUTO_TEST_CASE(ipv6_link_local_gateway_is_returned_without_zone) {
+BOOST_AUTO_TEST_CASE(ipv6_link_local_gateway_has_its_interface_as_scope) {
   NlBuilder b;
   b.begin(RTM_NEWROUTE, NLM_F_MULTI, kSeq, kPort)
       .put(route_header(AF_INET6))
@@ -106,18 +107,20 @@ BOOST_AUTO_TEST_CASE(ipv6_link_local_gateway_is_returned_without_zone) {
   std::vector<Gateway> gateways = parse(b);
   BOOST_TEST_REQUIRE(gateways.size() == 1u);
   BOOST_TEST((gateways[0].family == Family::v6));
-  BOOST_TEST(gateways[0].address == "fe80::1");
+  BOOST_TEST(gateways[0].address.v6.sin6_scope_id == 2u);  // printed "%ifname" by format_address
+  BOOST_TEST(same_host(gateways[0].address, *parse_address_literal("fe80::1%2")));
   BOOST_TEST(gateways[0].ifindex == 2u);
   BOOST_TEST(is_ipv6_link_local(gateways[0].address));
 }
 
 BOOST_AUTO_TEST_CASE(link_local_means_fe80_slash_10_only) {
-  BOOST_TEST(is_ipv6_link_local("fe80::1"));
-  BOOST_TEST(is_ipv6_link_local("febf:ffff::1"));
-  BOOST_TEST(!is_ipv6_link_local("fec0::1"));
-  BOOST_TEST(!is_ipv6_link_local("fd00::1"));
-  BOOST_TEST(!is_ipv6_link_local("198.18.0.1"));
-  BOOST_TEST(!is_ipv6_link_local("fe80::1%eth0"));  // already zoned: not a bare address
+  auto link_local = [](const char* text) { return is_ipv6_link_local(*parse_address_literal(text)); };
+  BOOST_TEST(link_local("fe80::1"));
+  BOOST_TEST(link_local("febf:ffff::1"));
+  BOOST_TEST(link_local("fe80::1%1"));  // with its scope too
+  BOOST_TEST(!link_local("fec0::1"));
+  BOOST_TEST(!link_local("fd00::1"));
+  BOOST_TEST(!link_local("198.18.0.1"));
 }
 
 BOOST_AUTO_TEST_CASE(routes_outside_the_main_table_are_ignored) {
@@ -140,7 +143,7 @@ BOOST_AUTO_TEST_CASE(routes_outside_the_main_table_are_ignored) {
       .end();
   std::vector<Gateway> gateways = parse(b);
   BOOST_TEST_REQUIRE(gateways.size() == 1u);
-  BOOST_TEST(gateways[0].address == "198.18.0.4");
+  BOOST_TEST(format_address(gateways[0].address) == "198.18.0.4");
 }
 
 BOOST_AUTO_TEST_CASE(non_default_and_non_unicast_routes_are_ignored) {
@@ -179,9 +182,9 @@ BOOST_AUTO_TEST_CASE(multipath_default_route_gives_every_nexthop) {
       .end();
   std::vector<Gateway> gateways = parse(b);
   BOOST_TEST_REQUIRE(gateways.size() == 2u);
-  BOOST_TEST(gateways[0].address == "198.18.1.1");
+  BOOST_TEST(format_address(gateways[0].address) == "198.18.1.1");
   BOOST_TEST(gateways[0].ifindex == 3u);
-  BOOST_TEST(gateways[1].address == "198.18.2.1");
+  BOOST_TEST(format_address(gateways[1].address) == "198.18.2.1");
   BOOST_TEST(gateways[1].ifindex == 5u);
 }
 
@@ -264,22 +267,22 @@ BOOST_AUTO_TEST_CASE(datagram_cut_anywhere_is_parsed_or_rejected_never_overread)
 
 BOOST_AUTO_TEST_CASE(gateways_are_ordered_ipv4_first_then_by_metric_without_repeats) {
   std::vector<Gateway> gateways = {
-      {.family = Family::v6, .address = "fd00::1", .ifindex = 2, .metric = 1024},
-      {.family = Family::v4, .address = "198.18.0.9", .ifindex = 3, .metric = 200},
-      {.family = Family::v6, .address = "fe80::1", .ifindex = 2, .metric = 10},
-      {.family = Family::v4, .address = "198.18.0.1", .ifindex = 3, .metric = 100},
-      {.family = Family::v4, .address = "198.18.0.1", .ifindex = 3, .metric = 300},
-      {.family = Family::v4, .address = "198.18.0.1", .ifindex = 4, .metric = 300},
+      {.family = Family::v6, .address = *parse_address_literal("fd00::1"), .ifindex = 2, .metric = 1024},
+      {.family = Family::v4, .address = *parse_address_literal("198.18.0.9"), .ifindex = 3, .metric = 200},
+      {.family = Family::v6, .address = *parse_address_literal("fe80::1"), .ifindex = 2, .metric = 10},
+      {.family = Family::v4, .address = *parse_address_literal("198.18.0.1"), .ifindex = 3, .metric = 100},
+      {.family = Family::v4, .address = *parse_address_literal("198.18.0.1"), .ifindex = 3, .metric = 300},
+      {.family = Family::v4, .address = *parse_address_literal("198.18.0.1"), .ifindex = 4, .metric = 300},
   };
   order_gateways(gateways);
   BOOST_TEST_REQUIRE(gateways.size() == 5u);
-  BOOST_TEST(gateways[0].address == "198.18.0.1");
+  BOOST_TEST(format_address(gateways[0].address) == "198.18.0.1");
   BOOST_TEST(gateways[0].metric == 100u);
-  BOOST_TEST(gateways[1].address == "198.18.0.9");
-  BOOST_TEST(gateways[2].address == "198.18.0.1");
+  BOOST_TEST(format_address(gateways[1].address) == "198.18.0.9");
+  BOOST_TEST(format_address(gateways[2].address) == "198.18.0.1");
   BOOST_TEST(gateways[2].ifindex == 4u);
-  BOOST_TEST(gateways[3].address == "fe80::1");
-  BOOST_TEST(gateways[4].address == "fd00::1");
+  BOOST_TEST(format_address(gateways[3].address) == "fe80::1");
+  BOOST_TEST(format_address(gateways[4].address) == "fd00::1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
   std::vector<TargetSpec> targets{{"gw", "192.0.2.1", Family::any, {}, "", {}, {}},
                                   {"a\nb", "x.invalid", Family::any, {}, "", {}, {}}};
   std::vector<PingResult> ping(2);
-  ping[0] = {true, "192.0.2.1", Family::v4, 4, 3, 1, 0, 0, 0, {0.001, NAN, 0.003, 0.002}};
+  ping[0] = {parse_address_literal("192.0.2.1"), 4, 3, 1, 0, 0, 0, {0.001, NAN, 0.003, 0.002}};
   ping[0].reply_ttl = 63;
   std::vector<LinkStats> links(1);
   links[0].name = "eth0";
@@ -117,9 +117,9 @@ BOOST_AUTO_TEST_CASE(long_counts_slow_replies_and_notes_keep_the_table_within_80
                                   {"slow", "192.0.2.2", Family::any, {}, "", {}, {}},
                                   {"dups", "192.0.2.3", Family::any, {}, "", {}, {}}};
   std::vector<PingResult> ping(3);
-  ping[0] = {true, "192.0.2.1", Family::v4, 10000, 10000, 0, 0, 0, 0, std::vector<double>(10000, 0.001)};
-  ping[1] = {true, "192.0.2.2", Family::v4, 2, 2, 0, 0, 0, 0, {0.5, 3599.5}};
-  ping[2] = {true, "192.0.2.3", Family::v4, 10, 10, 12, 0, 3, 0, std::vector<double>(10, 0.002)};
+  ping[0] = {parse_address_literal("192.0.2.1"), 10000, 10000, 0, 0, 0, 0, std::vector<double>(10000, 0.001)};
+  ping[1] = {parse_address_literal("192.0.2.2"), 2, 2, 0, 0, 0, 0, {0.5, 3599.5}};
+  ping[2] = {parse_address_literal("192.0.2.3"), 10, 10, 12, 0, 3, 0, std::vector<double>(10, 0.002)};
   ping[2].last_error.emplace(IcmpErrorType::time_exceeded, "198.18.1.2");
   ping[2].reply_ttl = 255;
   RunReport r;
@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(ascii_only_without_a_utf8_locale) {
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
   const std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {}, "", {}, {}}};
-  const std::vector<PingResult> ping{{true, "192.0.2.1", Family::v4, 3, 2, 0, 0, 0, 0, {0.001, NAN, 0.002}}};
+  const std::vector<PingResult> ping{{parse_address_literal("192.0.2.1"), 3, 2, 0, 0, 0, 0, {0.001, NAN, 0.002}}};
   std::vector<LinkStats> links(1);
   links[0].name = "vethlongname123";
   r.targets = targets;
@@ -168,8 +168,8 @@ BOOST_AUTO_TEST_CASE(long_names_and_devices_are_never_cut_and_late_replies_show)
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
   const std::vector<TargetSpec> targets{{"fd00:1234:5678:9abc:def0::1", "fd00:1234:5678:9abc:def0::1", Family::any, {}, "", {}, {}},
                                         {"fd00:1234:5678:9abc:def0::2", "fd00:1234:5678:9abc:def0::2", Family::any, {}, "", {}, {}}};
-  const std::vector<PingResult> ping{{true, "fd00:1234:5678:9abc:def0::1", Family::v6, 2, 1, 0, 1, 0, 0, {0.001, NAN}},
-                                     {true, "fd00:1234:5678:9abc:def0::2", Family::v6, 2, 2, 0, 0, 0, 0, {0.001, 0.001}}};
+  const std::vector<PingResult> ping{{parse_address_literal("fd00:1234:5678:9abc:def0::1"), 2, 1, 0, 1, 0, 0, {0.001, NAN}},
+                                     {parse_address_literal("fd00:1234:5678:9abc:def0::2"), 2, 2, 0, 0, 0, 0, {0.001, 0.001}}};
   std::vector<LinkStats> links(2);
   links[0].name = "vethlongname123";
   links[1].name = "vethlongname124";

@@ -2,7 +2,6 @@
 // libFuzzer target: parse_route_dump() over one arbitrary RTM_GETROUTE reply datagram, then
 // order_gateways() and is_ipv6_link_local() over what it found.
 // std::system_error ("cannot dump routes...") is the one allowed failure.
-#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <cstddef>
@@ -28,11 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   for (const netprom::Gateway& gateway : gateways) {
-    unsigned char address[16];
-    int family = gateway.family == netprom::Family::v4 ? AF_INET : AF_INET6;
     check(gateway.family != netprom::Family::any, "gateway of no family");
-    check(::inet_pton(family, gateway.address.c_str(), address) == 1, "gateway is not a numeric address");
-    if (family == AF_INET) check(!netprom::is_ipv6_link_local(gateway.address), "IPv4 gateway is link-local");
+    check(netprom::family_of(gateway.address) == gateway.family, "gateway address of another family");
+    if (gateway.family == netprom::Family::v4) check(!netprom::is_ipv6_link_local(gateway.address), "IPv4 gateway is link-local");
+    if (!netprom::is_ipv6_link_local(gateway.address) && gateway.family == netprom::Family::v6)
+      check(gateway.address.v6.sin6_scope_id == 0, "global IPv6 gateway with a scope");
   }
   std::size_t before = gateways.size();
   netprom::order_gateways(gateways);

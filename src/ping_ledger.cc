@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 namespace netprom {
 
@@ -43,13 +44,17 @@ nanoseconds round_trip_time(const Timestamp& sent, const std::optional<WallTime>
   return mono_rtt;
 }
 
-PingLedger::PingLedger(std::size_t targets, MonoTime deadline) : deadline_(deadline), results_(targets) {}
+PingLedger::PingLedger(std::size_t targets, MonoTime deadline) : deadline_(deadline), results_(targets) {
+  destinations_.reserve(targets);  // at most one per target
+}
 
 std::uint32_t PingLedger::add_destination(const PingDestination& destination) {
   PingResult& result = results_.at(destination.target);
   result.resolved = true;
   result.address = format_address(destination.address);
   result.family = family_of(destination.address);
+  result.rtt_seconds.reserve(destination.count);
+  queue_for(destination.timeout);
   destinations_.push_back(destination);
   return static_cast<std::uint32_t>(destinations_.size() - 1);
 }
@@ -66,7 +71,7 @@ std::uint32_t PingLedger::record_send(std::uint32_t d, const Timestamp& at, int 
     result.rtt_seconds.push_back(std::numeric_limits<double>::quiet_NaN());
     ++result.sent;
     ++pending_;
-    expiries_.emplace(at.mono + destinations_[d].timeout, r);
+    queue_for(destinations_[d].timeout).requests.push_back(r);
   } else {
     // Nothing left the host: not sent, not lost, counted apart.
     ++result.send_errors;
@@ -139,24 +144,43 @@ void PingLedger::leave_pending(std::uint32_t r) {
 
 void PingLedger::count_corrupt(std::uint32_t r) { ++result_of(r).corrupt; }
 
+PingLedger::ExpiryQueue& PingLedger::queue_for(nanoseconds timeout) {
+  auto it = std::lower_bound(expiries_.begin(), expiries_.end(), timeout,
+                             [](const ExpiryQueue& q, nanoseconds t) { return q.timeout < t; });
+  if (it == expiries_.end() || it->timeout != timeout) it = expiries_.insert(it, ExpiryQueue{timeout, {}, 0});
+  return *it;
+}
+
 void PingLedger::expire(MonoTime now) {
-  // Entries of requests answered meanwhile are dropped on the way, so that the top is always
-  // a pending request and next_expiry() never wakes the loop for nothing.
-  while (!expiries_.empty()) {
-    const auto [at, r] = expiries_.top();
-    if (requests_[r].state == RequestState::pending) {
-      if (at > now) return;
+  // Requests answered meanwhile are dropped on the way, so that each queue's head is a pending
+  // request and next_expiry() never wakes the loop for nothing.
+  for (ExpiryQueue& q : expiries_) {
+    for (; q.head < q.requests.size(); ++q.head) {
+      const std::uint32_t r = q.requests[q.head];
+      if (requests_[r].state != RequestState::pending) continue;
+      if (requests_[r].sent.mono + q.timeout > now) break;
       transition(r, RequestEvent::timeout);
     }
-    expiries_.pop();
+    if (q.head == q.requests.size()) {  // all done: the space is used again
+      q.requests.clear();
+      q.head = 0;
+    }
   }
 }
 
 void PingLedger::expire_all() { expire(MonoTime::max()); }
 
 std::optional<MonoTime> PingLedger::next_expiry() const {
-  if (expiries_.empty()) return std::nullopt;
-  return expiries_.top().first;
+  std::optional<MonoTime> next;
+  for (const ExpiryQueue& q : expiries_) {
+    for (std::size_t i = q.head; i < q.requests.size(); ++i) {
+      const Request& request = requests_[q.requests[i]];
+      if (request.state != RequestState::pending) continue;
+      next = std::min(next.value_or(MonoTime::max()), request.sent.mono + q.timeout);
+      break;
+    }
+  }
+  return next;
 }
 
 std::vector<PingResult> PingLedger::take_results() {

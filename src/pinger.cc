@@ -132,7 +132,7 @@ class PingLoop {
   std::vector<PingResult> run() {
     while (ledger_.destinations() > 0 || resolving()) {
       receive_ready();
-      const MonoTime now = clock_.now().mono;
+      const MonoTime now = clock_.mono_now();
       if (now >= deadline_ || stopped()) {
         ledger_.expire_all();
         break;

@@ -103,7 +103,7 @@ class PingLedger {
   struct Request {
     Timestamp sent;
     std::uint32_t destination;
-    std::uint32_t attempt;  // the destination's k-th request
+    std::uint32_t attempt;  // the destination's k-th request that left the host: its RTT's index
     RequestState state;
   };
   // The requests sent with one timeout, in send order, which is their expiry order too.
@@ -118,6 +118,7 @@ class PingLedger {
 
   MonoTime deadline_;
   std::vector<PingDestination> destinations_;
+  std::vector<std::uint32_t> sent_;  // per destination: requests that left the host so far
   std::vector<PingResult> results_;
   std::vector<Request> requests_;
   // One queue per distinct timeout (a handful), by timeout: no ordering work per request.

@@ -129,6 +129,22 @@ BOOST_AUTO_TEST_CASE(requests_of_a_shorter_timeout_expire_before_earlier_ones_of
   BOOST_TEST(!mixed.next_expiry());
 }
 
+BOOST_AUTO_TEST_CASE(rtts_are_per_request_sent_whatever_was_planned) {
+  ledger.record_send(b, at(0s), 0);
+  ledger.record_send(b, at(1s), EHOSTUNREACH);  // takes no RTT slot
+  ledger.record_send(b, at(2s), 0);
+  const std::uint32_t extra = ledger.record_send(b, at(3s), 0);  // b planned 2 requests
+  ledger.transition(extra, RequestEvent::reply, 7ms);
+  ledger.record_send(a, at(0s), 0);  // a planned 3 and sent 1
+  const auto results = ledger.take_results();
+  BOOST_TEST(results[0].sent == 3u);
+  BOOST_TEST(results[0].rtt_seconds.size() == 3u);
+  BOOST_TEST(results[0].rtt_seconds[2] == 0.007);
+  BOOST_TEST(results[1].sent == 1u);
+  BOOST_TEST(results[1].rtt_seconds.size() == 1u);
+  BOOST_TEST(results[1].unsent == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(send_failure_is_never_pending_and_not_sent) {
   const std::uint32_t r = ledger.record_send(a, at(0s), EHOSTUNREACH);
   BOOST_TEST((ledger.state(r) == RequestState::send_failed));

@@ -32,6 +32,10 @@ using namespace std::chrono_literals;
 // many packets before the other gets a turn, so replies are read (and their buffer space
 // freed) while a large round is being sent.
 constexpr std::size_t kMaxPerTurn = 1024;
+// Sending hands over to receiving sooner: after one receive batch of requests, whose replies
+// (on loopback already queued) are then copied out while the kernel's buffers of them are
+// still in the CPU's caches (bench/RESULTS.md).
+constexpr std::size_t kMaxSendsPerTurn = kMaxBatch;
 // Start of the i-th destination of a batch: i * step after the batch starts, step <= 10 us,
 // spread over at most 250 ms (and at most half an interval), so 10,000 destinations do not
 // burst in the same microsecond and the run is not stretched by more than that.
@@ -177,9 +181,11 @@ class PingLoop {
   // the echo reply, so a time shared by a batch made the 64th request's RTT 140 us instead of
   // 5 us (bench/RESULTS.md).
   void send_due(MonoTime now) {
-    for (std::size_t handled = 0; handled < kMaxPerTurn; ++handled) {
+    const bool new_wake_up = !mid_group_;
+    mid_group_ = false;
+    for (std::size_t handled = 0; handled < kMaxSendsPerTurn; ++handled) {
       const std::optional<PingSchedule::Request> next = schedule_.next();
-      if (!next || !schedule_.may_send(now, handled == 0)) return;
+      if (!next || !schedule_.may_send(now, handled == 0 && new_wake_up)) return;
       const PingDestination& destination = ledger_.destination(next->destination);
       IcmpSocket* socket = sockets_[destination.slot];
       if (socket == nullptr) {
@@ -201,6 +207,8 @@ class PingLoop {
       ledger_.record_send(next->destination, sent, error);
       schedule_.take(now);
     }
+    // The turn ended, not the wake-up: what is due goes on after a look at the replies.
+    mid_group_ = schedule_.may_send(now, false);
   }
 
   // Reads the sockets that the last wait() reported readable. A short batch means the queue
@@ -247,7 +255,9 @@ class PingLoop {
     MonoTime wake = deadline_;
     if (const std::optional<PingSchedule::Request> next = schedule_.next()) {
       const std::uint16_t slot = ledger_.destination(next->destination).slot;
-      if (!blocked_[slot] || sockets_[slot] == nullptr) wake = std::min(wake, *schedule_.wake_time());
+      if (!blocked_[slot] || sockets_[slot] == nullptr) {
+        wake = std::min(wake, mid_group_ ? next->due : *schedule_.wake_time());
+      }
     }
     if (const std::optional<MonoTime> expiry = ledger_.next_expiry()) wake = std::min(wake, *expiry);
     if (resolving()) wake = std::min(wake, *resolver_->next_check());
@@ -278,6 +288,7 @@ class PingLoop {
   std::vector<IcmpSocket*> sockets_;  // by slot; null: no socket of that family (EAFNOSUPPORT)
   std::vector<char> blocked_;         // the send buffer was full: wait for POLLOUT
   std::vector<char> readable_;        // the last wait() reported the socket readable
+  bool mid_group_ = false;            // send_due() stopped at kMaxSendsPerTurn with more due
   std::vector<pollfd> fds_;
   std::vector<std::uint16_t> slot_of_;
   std::uint64_t planned_ = 0;

@@ -179,10 +179,12 @@ class PingLoop {
   // Sends what is due, in due order, one system call and one send time per request. The
   // send time is read right before the call, as ping does: on loopback each send also runs
   // the echo reply, so a time shared by a batch made the 64th request's RTT 140 us instead of
-  // 5 us (bench/RESULTS.md).
+  // 5 us (bench/RESULTS.md). That reading is the monotonic clock's; the realtime - monotonic
+  // offset that round_trip_time compares to tell a clock step is read once a turn.
   void send_due(MonoTime now) {
     const bool new_wake_up = !mid_group_;
     mid_group_ = false;
+    const Timestamp turn = clock_.now();
     for (std::size_t handled = 0; handled < kMaxSendsPerTurn; ++handled) {
       const std::optional<PingSchedule::Request> next = schedule_.next();
       if (!next || !schedule_.may_send(now, handled == 0 && new_wake_up)) return;
@@ -198,7 +200,8 @@ class PingLoop {
       const std::uint32_t r = ledger_.sent();
       const std::size_t length = render_echo_request(packet_, socket->family(), seed_.identifier,
                                                      sequence_of(seed_, r), seed_.nonce, r, destination.size);
-      const Timestamp sent = clock_.now();
+      const MonoTime mono = clock_.mono_now();
+      const Timestamp sent{mono, turn.wall + std::chrono::duration_cast<WallTime::duration>(mono - turn.mono)};
       const int error = socket->send(destination.address, std::span(packet_).first(length));
       if (error == EAGAIN) {
         blocked_[destination.slot] = true;  // send buffer full: wait for POLLOUT

@@ -28,13 +28,12 @@ namespace {
 using std::chrono::nanoseconds;
 using namespace std::chrono_literals;
 
-// The loop alternates between sending and receiving; neither side handles more than this
-// many packets before the other gets a turn, so replies are read (and their buffer space
-// freed) while a large round is being sent.
+// The loop alternates between sending and receiving. Receiving reads at most this many
+// packets per socket before sending gets a turn again.
 constexpr std::size_t kMaxPerTurn = 1024;
-// Sending hands over to receiving sooner: after one receive batch of requests, whose replies
-// (on loopback already queued) are then copied out while the kernel's buffers of them are
-// still in the CPU's caches (bench/RESULTS.md).
+// Sending hands over after one receive batch of requests, so that replies are read (and their
+// buffer space freed) while a large round is being sent, and while the kernel's buffers of
+// them (on loopback already queued) are still in the CPU's caches (bench/RESULTS.md).
 constexpr std::size_t kMaxSendsPerTurn = kMaxBatch;
 // Start of the i-th destination of a batch: i * step after the batch starts, step <= 10 us,
 // spread over at most 250 ms (and at most half an interval), so 10,000 destinations do not

@@ -140,8 +140,9 @@ class LinuxIcmpSocket final : public IcmpSocket {
 
  private:
   // A raw IPv4 socket hands over the IP header, whose source address is what recvmsg would
-  // copy into msg_name (raw_recvmsg takes it from there), so the name is read from the bytes
-  // instead of having the kernel copy it out for every reply.
+  // copy into msg_name (raw_recvmsg takes it from there) and whose TTL is what IP_RECVTTL
+  // would, so both are read from the bytes instead of having the kernel copy them out for
+  // every reply.
   bool peer_from_header() const { return kind_ == SocketKind::raw && family_ == Family::v4; }
 
   void prepare(std::size_t i, bool error_queue = false) {
@@ -164,15 +165,16 @@ class LinuxIcmpSocket final : public IcmpSocket {
     const msghdr& h = recv_msgs_[i].msg_hdr;
     datagram.bytes = std::span<const std::byte>(buffer_.data() + i * slot_, std::min(length, slot_));
     datagram.peer = SocketAddress{};
+    ReceiveControl control = parse_receive_control(
+        std::span<const std::byte>(reinterpret_cast<const std::byte*>(control_[i].data()), h.msg_controllen));
     if (h.msg_name != nullptr) {
       std::memcpy(&datagram.peer, &recv_names_[i], std::min<std::size_t>(h.msg_namelen, sizeof datagram.peer));
     } else if (datagram.bytes.size() >= 20 && (std::to_integer<unsigned>(datagram.bytes[0]) >> 4) == 4) {
       datagram.peer.v4.sin_family = AF_INET;
       std::memcpy(&datagram.peer.v4.sin_addr, datagram.bytes.data() + 12, 4);  // IPv4 source address
+      control.ttl = std::to_integer<int>(datagram.bytes[8]);                    // and TTL
     }
     datagram.from_error_queue = error_queue;
-    ReceiveControl control = parse_receive_control(
-        std::span<const std::byte>(reinterpret_cast<const std::byte*>(control_[i].data()), h.msg_controllen));
     datagram.kernel_time = control.kernel_time;
     datagram.ttl = control.ttl;
     datagram.error = control.error;
@@ -257,10 +259,11 @@ std::unique_ptr<IcmpSocket> open_icmp_socket(Family family, const IcmpSocketOpti
   // Kernel receive timestamps (CLOCK_REALTIME) make RTTs independent of how long the
   // event loop takes to get to a reply.
   set_int_option(s, SOL_SOCKET, SO_TIMESTAMPNS, 1, fmt::format("cannot enable timestamps on {} socket", name));
-  // Each reply then carries the TTL / hop limit it arrived with: a change of path shows.
+  // Each reply then carries the TTL / hop limit it arrived with: a change of path shows. A raw
+  // IPv4 socket hands over the IP header, TTL included, so the kernel need not copy it out again.
   if (v6) {
     set_int_option(s, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "cannot enable IPV6_RECVHOPLIMIT on ICMPv6 socket");
-  } else {
+  } else if (kind == SocketKind::datagram) {
     set_int_option(s, IPPROTO_IP, IP_RECVTTL, 1, "cannot enable IP_RECVTTL on ICMP socket");
   }
 

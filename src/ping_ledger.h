@@ -5,8 +5,6 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <queue>
-#include <utility>
 #include <vector>
 
 #include "clock.h"
@@ -105,19 +103,26 @@ class PingLedger {
   struct Request {
     Timestamp sent;
     std::uint32_t destination;
-    std::uint32_t attempt;  // the destination's k-th request
+    std::uint32_t attempt;  // the destination's k-th request that left the host: its RTT's index
     RequestState state;
+  };
+  // The requests sent with one timeout, in send order, which is their expiry order too.
+  struct ExpiryQueue {
+    std::chrono::nanoseconds timeout;
+    std::vector<std::uint32_t> requests;
+    std::size_t head = 0;  // the ones before it were pending no more when expire() came by
   };
   void leave_pending(std::uint32_t r);
   PingResult& result_of(std::uint32_t r) { return results_[destinations_[requests_[r].destination].target]; }
+  ExpiryQueue& queue_for(std::chrono::nanoseconds timeout);
 
   MonoTime deadline_;
   std::vector<PingDestination> destinations_;
+  std::vector<std::uint32_t> sent_;  // per destination: requests that left the host so far
   std::vector<PingResult> results_;
   std::vector<Request> requests_;
-  // Pending requests by expiry time; entries of requests already answered are skipped.
-  using Expiry = std::pair<MonoTime, std::uint32_t>;
-  std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiries_;
+  // One queue per distinct timeout (a handful), by timeout: no ordering work per request.
+  std::vector<ExpiryQueue> expiries_;
   std::uint32_t first_pending_ = 0;
   std::uint64_t pending_ = 0;
 };

@@ -28,10 +28,13 @@ namespace {
 using std::chrono::nanoseconds;
 using namespace std::chrono_literals;
 
-// The loop alternates between sending and receiving; neither side handles more than this
-// many packets before the other gets a turn, so replies are read (and their buffer space
-// freed) while a large round is being sent.
+// The loop alternates between sending and receiving. Receiving reads at most this many
+// packets per socket before sending gets a turn again.
 constexpr std::size_t kMaxPerTurn = 1024;
+// Sending hands over after one receive batch of requests, so that replies are read (and their
+// buffer space freed) while a large round is being sent, and while the kernel's buffers of
+// them (on loopback already queued) are still in the CPU's caches (bench/RESULTS.md).
+constexpr std::size_t kMaxSendsPerTurn = kMaxBatch;
 // Start of the i-th destination of a batch: i * step after the batch starts, step <= 10 us,
 // spread over at most 250 ms (and at most half an interval), so 10,000 destinations do not
 // burst in the same microsecond and the run is not stretched by more than that.
@@ -129,7 +132,7 @@ class PingLoop {
   std::vector<PingResult> run() {
     while (ledger_.destinations() > 0 || resolving()) {
       receive_ready();
-      const MonoTime now = clock_.now().mono;
+      const MonoTime now = clock_.mono_now();
       if (now >= deadline_ || stopped()) {
         ledger_.expire_all();
         break;
@@ -172,11 +175,15 @@ class PingLoop {
   // Sends what is due, in due order, one system call and one send time per request. The
   // send time is read right before the call, as ping does: on loopback each send also runs
   // the echo reply, so a time shared by a batch made the 64th request's RTT 140 us instead of
-  // 5 us (bench/RESULTS.md).
+  // 5 us (bench/RESULTS.md). That reading is the monotonic clock's; the realtime - monotonic
+  // offset that round_trip_time compares to tell a clock step is read once a turn.
   void send_due(MonoTime now) {
-    for (std::size_t handled = 0; handled < kMaxPerTurn; ++handled) {
+    const bool new_wake_up = !mid_group_;
+    mid_group_ = false;
+    const Timestamp turn = clock_.now();
+    for (std::size_t handled = 0; handled < kMaxSendsPerTurn; ++handled) {
       const std::optional<PingSchedule::Request> next = schedule_.next();
-      if (!next || !schedule_.may_send(now, handled == 0)) return;
+      if (!next || !schedule_.may_send(now, handled == 0 && new_wake_up)) return;
       const PingDestination& destination = ledger_.destination(next->destination);
       IcmpSocket* socket = sockets_[destination.slot];
       if (socket == nullptr) {
@@ -189,7 +196,8 @@ class PingLoop {
       const std::uint32_t r = ledger_.sent();
       const std::size_t length = render_echo_request(packet_, socket->family(), seed_.identifier,
                                                      sequence_of(seed_, r), seed_.nonce, r, destination.size);
-      const Timestamp sent = clock_.now();
+      const MonoTime mono = clock_.mono_now();
+      const Timestamp sent{mono, turn.wall + std::chrono::duration_cast<WallTime::duration>(mono - turn.mono)};
       const int error = socket->send(destination.address, std::span(packet_).first(length));
       if (error == EAGAIN) {
         blocked_[destination.slot] = true;  // send buffer full: wait for POLLOUT
@@ -198,6 +206,8 @@ class PingLoop {
       ledger_.record_send(next->destination, sent, error);
       schedule_.take(now);
     }
+    // The turn ended, not the wake-up: what is due goes on after a look at the replies.
+    mid_group_ = schedule_.may_send(now, false);
   }
 
   // Reads the sockets that the last wait() reported readable. A short batch means the queue
@@ -244,7 +254,9 @@ class PingLoop {
     MonoTime wake = deadline_;
     if (const std::optional<PingSchedule::Request> next = schedule_.next()) {
       const std::uint16_t slot = ledger_.destination(next->destination).slot;
-      if (!blocked_[slot] || sockets_[slot] == nullptr) wake = std::min(wake, *schedule_.wake_time());
+      if (!blocked_[slot] || sockets_[slot] == nullptr) {
+        wake = std::min(wake, mid_group_ ? next->due : *schedule_.wake_time());
+      }
     }
     if (const std::optional<MonoTime> expiry = ledger_.next_expiry()) wake = std::min(wake, *expiry);
     if (resolving()) wake = std::min(wake, *resolver_->next_check());
@@ -275,6 +287,7 @@ class PingLoop {
   std::vector<IcmpSocket*> sockets_;  // by slot; null: no socket of that family (EAFNOSUPPORT)
   std::vector<char> blocked_;         // the send buffer was full: wait for POLLOUT
   std::vector<char> readable_;        // the last wait() reported the socket readable
+  bool mid_group_ = false;            // send_due() stopped at kMaxSendsPerTurn with more due
   std::vector<pollfd> fds_;
   std::vector<std::uint16_t> slot_of_;
   std::uint64_t planned_ = 0;

@@ -55,6 +55,7 @@ class FakeClock final : public Clock {
   std::vector<Stall> stalls;
   std::vector<FakeIcmpSocket*> sockets;
   std::size_t waits = 0;
+  std::size_t sleeps = 0;  ///< waits that could block (until later than now), i.e. wake-ups
 
   WallTime wall_at(MonoTime t) const {
     std::chrono::nanoseconds offset = wall_offset;
@@ -168,6 +169,7 @@ class FakeIcmpSocket final : public IcmpSocket {
 
 inline bool FakeClock::wait(std::span<pollfd> fds, MonoTime until) {
   if (++waits > 10'000'000) throw std::runtime_error("fake clock: the loop does not make progress");
+  if (until > mono) ++sleeps;
   std::optional<MonoTime> first;
   for (pollfd& p : fds) {
     p.revents = 0;

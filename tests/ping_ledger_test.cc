@@ -106,6 +106,45 @@ BOOST_AUTO_TEST_CASE(expiry_follows_the_timeout_and_skips_answered_requests) {
   BOOST_TEST(ledger.first_pending() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(requests_of_a_shorter_timeout_expire_before_earlier_ones_of_a_longer) {
+  PingLedger mixed{2, t0 + 10s};
+  const std::uint32_t long_wait = mixed.add_destination(
+      {.address = fake::address("198.18.0.2"), .target = 0, .slot = 0, .timeout = 2s, .count = 1, .size = 56});
+  const std::uint32_t short_wait = mixed.add_destination(
+      {.address = fake::address("198.18.0.3"), .target = 1, .slot = 0, .timeout = 500ms, .count = 2, .size = 56});
+  const std::uint32_t slow = mixed.record_send(long_wait, at(0s), 0);     // expires at 2 s
+  const std::uint32_t quick = mixed.record_send(short_wait, at(100ms), 0);  // expires at 600 ms
+  BOOST_TEST((*mixed.next_expiry() == t0 + 600ms));
+  mixed.expire(t0 + 600ms);
+  BOOST_TEST((mixed.state(quick) == RequestState::timed_out));
+  BOOST_TEST((mixed.state(slow) == RequestState::pending));
+  BOOST_TEST((*mixed.next_expiry() == t0 + 2s));
+  const std::uint32_t later = mixed.record_send(short_wait, at(700ms), 0);  // expires at 1.2 s
+  BOOST_TEST((*mixed.next_expiry() == t0 + 1200ms));
+  mixed.expire(t0 + 1999ms);
+  BOOST_TEST((mixed.state(later) == RequestState::timed_out));
+  BOOST_TEST((mixed.state(slow) == RequestState::pending));
+  mixed.expire(t0 + 2s);
+  BOOST_TEST((mixed.state(slow) == RequestState::timed_out));
+  BOOST_TEST(!mixed.next_expiry());
+}
+
+BOOST_AUTO_TEST_CASE(rtts_are_per_request_sent_whatever_was_planned) {
+  ledger.record_send(b, at(0s), 0);
+  ledger.record_send(b, at(1s), EHOSTUNREACH);  // takes no RTT slot
+  ledger.record_send(b, at(2s), 0);
+  const std::uint32_t extra = ledger.record_send(b, at(3s), 0);  // b planned 2 requests
+  ledger.transition(extra, RequestEvent::reply, 7ms);
+  ledger.record_send(a, at(0s), 0);  // a planned 3 and sent 1
+  const auto results = ledger.take_results();
+  BOOST_TEST(results[0].sent == 3u);
+  BOOST_TEST(results[0].rtt_seconds.size() == 3u);
+  BOOST_TEST(results[0].rtt_seconds[2] == 0.007);
+  BOOST_TEST(results[1].sent == 1u);
+  BOOST_TEST(results[1].rtt_seconds.size() == 1u);
+  BOOST_TEST(results[1].unsent == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(send_failure_is_never_pending_and_not_sent) {
   const std::uint32_t r = ledger.record_send(a, at(0s), EHOSTUNREACH);
   BOOST_TEST((ledger.state(r) == RequestState::send_failed));

@@ -579,6 +579,19 @@ BOOST_AUTO_TEST_CASE(starts_are_staggered_within_a_bound) {
   BOOST_TEST((spread <= 250ms));  // and not stretching the run
 }
 
+namespace {
+
+// One request each to 100 destinations that answer in 1 ms; each send costs the kernel 5 us.
+void hundred_destinations_5us_a_send(PingerFixture& f) {
+  f.probe.count = 1;
+  f.addresses.clear();
+  for (int i = 0; i < 100; ++i) f.addresses.push_back(fake::address(fmt::format("198.18.1.{}", 1 + i)));
+  f.answer_all(1ms);
+  f.v4.send_cost = 5us;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(wall_clock_step_within_a_send_turn_leaves_the_rtt_exact) {
   // The realtime - monotonic offset of a send time is read once a turn. 100 requests go in
   // two turns from 990 us on, 5 us apart; the wall clock steps during the first one, so the
@@ -586,11 +599,7 @@ BOOST_AUTO_TEST_CASE(wall_clock_step_within_a_send_turn_leaves_the_rtt_exact) {
   // still places it, and every RTT is the true 1 ms.
   for (const std::chrono::nanoseconds step : {std::chrono::nanoseconds(-1h), std::chrono::nanoseconds(1h)}) {
     PingerFixture f;
-    f.probe.count = 1;
-    f.addresses.clear();
-    for (int i = 0; i < 100; ++i) f.addresses.push_back(fake::address(fmt::format("198.18.1.{}", 1 + i)));
-    f.answer_all(1ms);
-    f.v4.send_cost = 5us;
+    hundred_destinations_5us_a_send(f);
     f.clock.steps.push_back({f.start + 1100us, step});
     for (const PingResult& r : f.run()) {
       BOOST_TEST(r.received == 1u);
@@ -603,11 +612,7 @@ BOOST_AUTO_TEST_CASE(each_request_of_a_batch_has_its_own_send_time) {
   // Sending costs the kernel 5 us a packet (on loopback it also runs the echo reply): a send
   // time shared by a batch would make the 64th request read 1.315 ms instead of 1 ms.
   PingerFixture f;
-  f.probe.count = 1;
-  f.addresses.clear();
-  for (int i = 0; i < 100; ++i) f.addresses.push_back(fake::address(fmt::format("198.18.1.{}", 1 + i)));
-  f.answer_all(1ms);
-  f.v4.send_cost = 5us;
+  hundred_destinations_5us_a_send(f);
   for (const PingResult& r : f.run()) {
     BOOST_TEST(r.received == 1u);
     BOOST_TEST(r.rtt_seconds.at(0) == 0.001, boost::test_tools::tolerance(1e-9));

@@ -49,7 +49,7 @@ std::string output_identity(const std::string& output) {
 // that shows them is published; a published counter then never goes down (a run killed after
 // the save publishes nothing; the next one adds to the saved totals). Returns nullopt, after
 // one warning, when the history cannot be kept: then this run publishes no cumulative series.
-std::optional<History> keep_history(const Settings& s, const std::string& output,
+std::optional<History> keep_history(const Settings& s, std::span<const TargetSpec> targets, const std::string& output,
                                     std::span<const PingResult> results, const RunSeams& seams) {
   const std::string& dir = *s.state_dir;
   auto lost = [&](std::string_view why) {
@@ -69,7 +69,7 @@ std::optional<History> keep_history(const Settings& s, const std::string& output
   }
   remove_stale_temp_files(path);
   std::string warning;
-  History previous = read_history(path, history_size_limit(s.targets), warning);
+  History previous = read_history(path, history_size_limit(targets), warning);
   if (!warning.empty()) seams.message(fmt::format("netprom: warning: {}", warning));
   // A FIFO or symlink in the state's place was refused above; the fresh state replaces it (the
   // name is netprom's own, in its own directory, and unlink removes a link, not its target).
@@ -80,7 +80,7 @@ std::optional<History> keep_history(const Settings& s, const std::string& output
     return lost(fmt::format("state {} holds the totals of {}, not of {}; give each output its own state file name "
                             "or --state-dir",
                             path, previous.output, identity));
-  History next = update_history(previous, s.targets, results, s.buckets.empty() ? default_buckets() : s.buckets);
+  History next = update_history(previous, targets, results, s.buckets.empty() ? default_buckets() : s.buckets);
   next.output = identity;
   try {
     write_file_atomically(path, render_history(next));
@@ -128,7 +128,7 @@ void publish(const RunReport& report, OutputFormat format, const std::string& ou
 
 }  // namespace
 
-int collect_and_publish(Settings s, const std::string& output, const RunSeams& seams) {
+int collect_and_publish(const Settings& s, const std::string& output, const RunSeams& seams) {
   std::optional<OutputLock> lock;
   if (output != "-") {
     lock.emplace(output);
@@ -141,17 +141,19 @@ int collect_and_publish(Settings s, const std::string& output, const RunSeams& s
   report.constant_labels = s.labels;
   report.mesh = s.mesh_coverage;
   std::vector<PingResult> results;
+  std::vector<TargetSpec> gateways;  // no destination given: the default gateways
+  std::span<const TargetSpec> targets = s.targets;
   if ((report.ping_enabled = !s.no_ping)) {
     try {
-      if (s.targets.empty()) s.targets = seams.default_targets();
-      results = seams.ping(s.targets);
-      if (results.size() != s.targets.size())
-        throw std::logic_error(fmt::format("{} results for {} destinations", results.size(), s.targets.size()));
+      if (targets.empty()) targets = gateways = seams.default_targets();
+      results = seams.ping(targets);
+      if (results.size() != targets.size())
+        throw std::logic_error(fmt::format("{} results for {} destinations", results.size(), targets.size()));
       std::uint64_t unsent = 0;  // cut by the deadline: neither sent nor lost, but say so
       for (const PingResult& p : results) unsent += p.unsent;
       if (unsent > 0) seams.message(fmt::format("netprom: warning: deadline reached: {} requests not sent", unsent));
       report.ping_ok = true;
-      report.targets = s.targets;
+      report.targets = targets;
       report.ping = results;
     } catch (const IcmpPermissionError& e) {
       error(e.what());
@@ -177,7 +179,7 @@ int collect_and_publish(Settings s, const std::string& output, const RunSeams& s
   }
   std::optional<History> history;
   if ((report.history_enabled = s.state_dir && report.ping_enabled)) {
-    if (report.ping_ok) history = keep_history(s, output, results, seams);
+    if (report.ping_ok) history = keep_history(s, targets, output, results, seams);
     if (!history) status = worse(status, exit_status::kHistory);
   }
   report.history = history ? &*history : nullptr;

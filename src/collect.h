@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,7 @@ inline constexpr int kInterrupted = 130; ///< Ctrl-C in table mode, after the su
 /// What a run talks to. Each collector may throw; a throw costs that collector only.
 struct RunSeams {
   /// Pings `targets` (one result per target, in order). IcmpPermissionError -> exit 77.
-  std::function<std::vector<PingResult>(const std::vector<TargetSpec>& targets)> ping;
+  std::function<std::vector<PingResult>(std::span<const TargetSpec> targets)> ping;
   /// The destinations to ping when none is configured (the default gateways).
   std::function<std::vector<TargetSpec>()> default_targets;
   /// Every interface's counters, unfiltered.
@@ -57,7 +58,7 @@ struct RunSeams {
 /// collector failed, else 74 when the history could not be kept, else 0. Throws LockHeldError
 /// (75) when another run holds the output's lock and OutputError (73) when the output cannot be
 /// written; then the previous file stays and no state was changed that the file did not show.
-int collect_and_publish(Settings settings, const std::string& output, const RunSeams& seams);
+int collect_and_publish(const Settings& settings, const std::string& output, const RunSeams& seams);
 
 /// Colour for --format table: only for a person, i.e. output to a terminal, NO_COLOR unset or
 /// empty (https://no-color.org) and TERM not "dumb". Pure.

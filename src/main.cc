@@ -74,7 +74,7 @@ std::chrono::nanoseconds to_ns(double seconds) {
 
 // The ping collector as the run's seam: each target carries its own settings; the run's
 // deadline and rate, and a progress line on a terminal.
-std::vector<PingResult> ping(const Settings& s, const std::vector<TargetSpec>& targets,
+std::vector<PingResult> ping(const Settings& s, std::span<const TargetSpec> targets,
                              const std::optional<Identity>& become) {
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
   std::vector<PingResult> results =
@@ -142,7 +142,7 @@ int run(int argc, char** argv, bool stdout_closed) {
                                                         ? "." : std::filesystem::path(output).parent_path().string());
   if (s.no_ping) drop_privileges(become);
   RunSeams seams;
-  seams.ping = [&s, &become](const std::vector<TargetSpec>& targets) { return ping(s, targets, become); };
+  seams.ping = [&s, &become](std::span<const TargetSpec> targets) { return ping(s, targets, become); };
   seams.default_targets = [&s] {
     return uses_default_gateways(s) ? gateway_targets(read_default_gateways(), s) : std::vector<TargetSpec>{};
   };
@@ -169,7 +169,7 @@ int run(int argc, char** argv, bool stdout_closed) {
     sa.sa_handler = on_interrupt;  // no SA_RESTART: the pinger's wait returns on EINTR
     ::sigaction(SIGINT, &sa, nullptr);
   }
-  const int status = collect_and_publish(s, output, seams);  // a copy: the ping seam reads `s` too
+  const int status = collect_and_publish(s, output, seams);
   return interrupted ? ex::kInterrupted : status;
 }
 

@@ -34,7 +34,7 @@ struct FakeRun {
   std::size_t replies_per_run = 4;
   RunSeams seams;
   FakeRun() {
-    seams.ping = [this](const std::vector<TargetSpec>& targets) {
+    seams.ping = [this](std::span<const TargetSpec> targets) {
       return std::vector<PingResult>(targets.size(), replies(replies_per_run));
     };
     seams.default_targets = [] { return std::vector<TargetSpec>{{"gw", "192.0.2.254", Family::any, {}, "gw", {}, {}}}; };
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(every_collector_works_exit_0_and_both_families_written) {
 BOOST_AUTO_TEST_CASE(requests_cut_by_the_deadline_are_said_once_and_cost_nothing) {
   ScopedTempDir dir;
   FakeRun run;
-  run.seams.ping = [](const std::vector<TargetSpec>& targets) {
+  run.seams.ping = [](std::span<const TargetSpec> targets) {
     std::vector<PingResult> results(targets.size(), replies(2));
     results[0].unsent = 3;
     return results;
@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(a_failed_interface_collector_still_writes_the_file_with_suc
 BOOST_AUTO_TEST_CASE(icmp_permission_is_77_and_wins_over_a_failed_interface_collector) {
   ScopedTempDir dir;
   FakeRun run;
-  run.seams.ping = [](const std::vector<TargetSpec>&) -> std::vector<PingResult> {
+  run.seams.ping = [](std::span<const TargetSpec>) -> std::vector<PingResult> {
     throw IcmpPermissionError("no ICMP socket");
   };
   run.seams.links = []() -> std::vector<LinkStats> { throw std::runtime_error("down"); };
@@ -247,7 +247,7 @@ BOOST_AUTO_TEST_CASE(a_failed_ping_collector_leaves_the_state_alone) {
   s.state_dir = dir.file("state");
   collect_and_publish(s, dir.file("n.prom"), run.seams);
   std::string before = read_file(dir.file("state/n.prom.state"));
-  run.seams.ping = [](const std::vector<TargetSpec>&) -> std::vector<PingResult> { throw std::runtime_error("x"); };
+  run.seams.ping = [](std::span<const TargetSpec>) -> std::vector<PingResult> { throw std::runtime_error("x"); };
   BOOST_TEST(collect_and_publish(s, dir.file("n.prom"), run.seams) == exit_status::kFailed);
   BOOST_TEST(read_file(dir.file("state/n.prom.state")) == before);
   BOOST_TEST(has_line(read_file(dir.file("n.prom")), R"(netprom_collector_success{collector="history"} 0)"));

@@ -14,6 +14,12 @@ using MonoTime = std::chrono::steady_clock::time_point;
 /// A CLOCK_REALTIME instant, the clock of SO_TIMESTAMPNS kernel receive timestamps.
 using WallTime = std::chrono::system_clock::time_point;
 
+/// A setting in seconds (interval, timeout, deadline) as a duration, truncated to whole
+/// nanoseconds.
+inline std::chrono::nanoseconds seconds_to_ns(double seconds) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
+}
+
 /// Both clocks, read back to back: monotonic first, so the realtime reading is the one
 /// closest to the send or receive it brackets.
 struct Timestamp {

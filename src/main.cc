@@ -68,17 +68,13 @@ void on_signal(int sig) {
   ::raise(sig);
 }
 
-std::chrono::nanoseconds to_ns(double seconds) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
-}
-
 // The ping collector as the run's seam: each target carries its own settings; the run's
 // deadline and rate, and a progress line on a terminal.
 std::vector<PingResult> ping(const Settings& s, std::span<const TargetSpec> targets,
                              const std::optional<Identity>& become) {
   ProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO));
   std::vector<PingResult> results =
-      run_pings(targets, {.deadline = to_ns(s.deadline),
+      run_pings(targets, {.deadline = seconds_to_ns(s.deadline),
                           .rate = s.rate,
                           .on_sockets_open = [&become] { drop_privileges(become); },
                           .on_progress = [&progress](std::uint64_t done, std::uint64_t total) {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "clock.h"        // seconds_to_ns
 #include "icmp_packet.h"  // kMaxPayloadSize
 #include "resolve.h"      // parse_address_literal
 
@@ -24,10 +25,6 @@ struct SocketKey {
   bool dont_fragment;
   auto operator<=>(const SocketKey&) const = default;
 };
-
-std::chrono::nanoseconds to_ns(double seconds) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
-}
 
 // `open`, or null when the kernel has no such family (IPv6 disabled): that family's
 // destinations then fail to send, which is their data, not the run's failure.
@@ -78,7 +75,7 @@ SocketPlan plan_sockets(std::span<const TargetSpec> targets) {
   for (const auto& [key, slot] : slot_of) plan.open_order.push_back(slot);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (!targets[i].probe.pmtu) continue;
-    plan.pmtu_timeout = std::max(plan.pmtu_timeout, to_ns(targets[i].probe.timeout));
+    plan.pmtu_timeout = std::max(plan.pmtu_timeout, seconds_to_ns(targets[i].probe.timeout));
     for (const std::size_t family : {0, 1}) {
       const std::uint16_t slot = plan.slots[i][family];
       if (slot == 0 || plan.pmtu[family]) continue;

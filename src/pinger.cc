@@ -48,16 +48,13 @@ constexpr nanoseconds kMaxStagger = 250ms;
 // tens of microseconds of CPU (poll, timer, scheduler, cold caches; bench/RESULTS.md).
 constexpr nanoseconds kSendSlack = 3ms;
 
-std::chrono::nanoseconds to_ns(double seconds) {
-  return std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(seconds));
-}
-
 // The shortest interval of the targets that send more than one request: the schedule's
 // wake-up slack and the stagger of a batch stay below it. nullopt: none does.
 std::optional<nanoseconds> shortest_interval(std::span<const TargetSpec> targets) {
   std::optional<nanoseconds> shortest;
   for (const TargetSpec& t : targets)
-    if (t.probe.count > 1) shortest = std::min(shortest.value_or(nanoseconds::max()), to_ns(t.probe.interval));
+    if (t.probe.count > 1)
+      shortest = std::min(shortest.value_or(nanoseconds::max()), seconds_to_ns(t.probe.interval));
   return shortest;
 }
 
@@ -95,7 +92,7 @@ class PingLoop {
         added.push_back(ledger_.add_destination({.address = *r.address,
                                                  .target = static_cast<std::uint32_t>(r.request),
                                                  .slot = slots_[r.request][family == Family::v6],
-                                                 .timeout = to_ns(p.timeout),
+                                                 .timeout = seconds_to_ns(p.timeout),
                                                  .count = static_cast<std::uint32_t>(p.count),
                                                  .size = static_cast<std::size_t>(p.size)}));
         planned_ += static_cast<std::uint64_t>(p.count);
@@ -112,7 +109,7 @@ class PingLoop {
     for (std::size_t i = 0; i < added.size(); ++i) {
       const PingDestination& d = ledger_.destination(added[i]);
       schedule_.add(added[i], at + step * static_cast<std::int64_t>(i), d.count,
-                    to_ns(targets_[d.target].probe.interval));
+                    seconds_to_ns(targets_[d.target].probe.interval));
     }
   }
 

@@ -42,11 +42,13 @@ done
 # instrumented copy reports on nearly every run; see tests/fuzz/README.md. _GLIBCXX_ASSERTIONS turns
 # std::optional/std::vector/std::span misuse (e.g. *empty_optional) into an abort the fuzzer sees.
 # RE2 (interface_include/exclude) is linked shared too, like toml++.
-cxxflags="-std=c++20 -O1 -g -fno-omit-frame-pointer -Isrc -Itests/fuzz
-  $(pkg-config --cflags fmt libmnl tomlplusplus re2) -D_GLIBCXX_ASSERTIONS
+# The same defines and packages as the Makefile's CPPFLAGS (NETPROM_VERSION: the library's report
+# carries it; nlohmann-json and yaml-cpp: file_sd).
+cxxflags="-std=c++20 -O1 -g -fno-omit-frame-pointer -Isrc -Itests/fuzz -DNETPROM_VERSION=\"$(cat VERSION)\"
+  $(pkg-config --cflags fmt libmnl tomlplusplus re2 nlohmann_json yaml-cpp) -D_GLIBCXX_ASSERTIONS
   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
 ldflags="-fsanitize=fuzzer,address,undefined"
-ldlibs=$(pkg-config --libs fmt libmnl tomlplusplus re2)
+ldlibs=$(pkg-config --libs fmt libmnl tomlplusplus re2 yaml-cpp)
 
 objdir=$build/obj
 mkdir -p "$objdir" "$build/logs"

@@ -27,6 +27,14 @@ namespace netprom::fake {
 
 using namespace std::chrono_literals;
 
+/// A destination named and addressed `host`, its settings asking for `family`.
+inline TargetSpec target(const std::string& host, Family family = Family::any) {
+  TargetSpec t;
+  t.name = t.host = host;
+  t.probe.family = family;
+  return t;
+}
+
 inline SocketAddress address(const std::string& text) {
   std::optional<SocketAddress> a = parse_address_literal(text);
   if (!a) throw std::invalid_argument("not an address literal: " + text);

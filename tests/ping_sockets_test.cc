@@ -14,16 +14,7 @@
 using namespace netprom;
 using namespace std::chrono_literals;
 
-namespace {
-
-TargetSpec target(const std::string& host, Family family = Family::any) {
-  TargetSpec t;
-  t.name = t.host = host;
-  t.probe.family = family;
-  return t;
-}
-
-}  // namespace
+using fake::target;
 
 BOOST_AUTO_TEST_SUITE(ping_sockets)
 

@@ -20,11 +20,7 @@ namespace {
 // Targets of these hosts, each with the family its settings want.
 std::vector<TargetSpec> targets(std::initializer_list<std::pair<const char*, Family>> hosts) {
   std::vector<TargetSpec> out;
-  for (const auto& [host, family] : hosts) {
-    TargetSpec& t = out.emplace_back();
-    t.name = t.host = host;
-    t.probe.family = family;
-  }
+  for (const auto& [host, family] : hosts) out.push_back(fake::target(host, family));
   return out;
 }
 

@@ -113,16 +113,6 @@ class PingLoop {
     }
   }
 
-  // The address of every target that got at least one valid reply (nullopt for the others).
-  std::vector<std::optional<SocketAddress>> answered(std::span<const PingResult> results) const {
-    std::vector<std::optional<SocketAddress>> out(results.size());
-    for (std::uint32_t d = 0; d < ledger_.destinations(); ++d) {
-      const PingDestination& destination = ledger_.destination(d);
-      if (results[destination.target].received > 0) out[destination.target] = destination.address;
-    }
-    return out;
-  }
-
   // Names still being resolved (nullptr: none): each one is planned as soon as it resolves.
   void resolve_with(Resolver* resolver) { resolver_ = resolver; }
 
@@ -339,9 +329,9 @@ std::vector<PingResult> run_pings(std::span<const TargetSpec> targets, const Pin
     // A phase of its own after the echo requests, within the rest of the deadline: probes are
     // never counted as requests, and a destination that did not answer (or did not ask for
     // --pmtu) costs no probes.
-    std::vector<std::optional<SocketAddress>> addresses = loop.answered(results);
-    for (std::size_t i = 0; i < targets.size(); ++i)
-      if (!targets[i].probe.pmtu) addresses[i].reset();
+    std::vector<std::optional<SocketAddress>> addresses(results.size());
+    for (std::size_t i = 0; i < results.size(); ++i)
+      if (targets[i].probe.pmtu && results[i].received > 0) addresses[i] = results[i].address;
     const std::vector<std::optional<int>> mtus =
         probe_path_mtus(clock, sockets.pmtu[0].get(), sockets.pmtu[1].get(), seed, addresses,
                         PathMtuOptions{plan.pmtu_timeout, 2}, deadline);

@@ -46,7 +46,9 @@ BOOST_AUTO_TEST_CASE(nested_stars_match_in_linear_time) {
   InterfaceFilter f(std::nullopt, std::string("((.*)*)*z"));
   BOOST_TEST(f.keep("aaaaaaaaaaaaaaa"));
   BOOST_TEST(f.keep(std::string(100000, 'a')));
-  BOOST_TEST(!f.keep(std::string(100000, 'a') + "z"));
+  std::string long_z(100000, 'a');
+  long_z.push_back('z');  // not `string + "z"`: GCC 12 at -O2 warns falsely (-Warray-bounds) there
+  BOOST_TEST(!f.keep(long_z));
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_pattern_is_refused_with_re2s_reason) {

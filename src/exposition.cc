@@ -163,19 +163,24 @@ void ExpositionWriter::line(std::string_view name, std::string_view labels, std:
   end_line(out);
 }
 
-void ExpositionWriter::start_samples(std::string_view name) { head_.assign(name).push_back('{'); }
+void ExpositionWriter::start_samples(std::string_view name, std::string_view extra) {
+  head_.assign(name).push_back('{');
+  extra_.assign(extra);
+  tail_.clear();
+  if (!extra.empty()) tail_.append(",").append(extra);
+  tail_.append("} ");
+}
 
 void ExpositionWriter::next_sample(std::string_view labels, std::uint64_t value) {
   if (labels.empty()) {
     fmt::format_int digits(value);
-    return line(std::string_view(head_).substr(0, head_.size() - 1), {}, {}, {digits.data(), digits.size()});
+    return line(std::string_view(head_).substr(0, head_.size() - 1), {}, extra_, {digits.data(), digits.size()});
   }
   constexpr std::size_t kMaxDigits = 20;  // 18446744073709551615
-  char* out = start_line(head_.size() + labels.size() + 2 + kMaxDigits + 1);
+  char* out = start_line(head_.size() + labels.size() + tail_.size() + kMaxDigits + 1);
   out = copy_short(out, head_);
   out = copy_short(out, labels);
-  *out++ = '}';
-  *out++ = ' ';
+  out = copy_short(out, tail_);
   if (value < 10) {
     *out++ = static_cast<char>('0' + value);  // most error and drop counters are 0
   } else {

@@ -2,7 +2,6 @@
 #include "metrics.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -64,12 +63,9 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   w.family("netprom_ping_icmp_errors",
            "Echo requests answered by an ICMP error this run, by type (IPv4 fragmentation needed is packet_too_big).",
            MetricType::gauge);
-  std::array<std::string, kIcmpErrorTypes> type_labels;
   for (std::size_t t = 0; t < kIcmpErrorTypes; ++t)
-    type_labels[t] = LabelSet().add("type", icmp_error_type_name(static_cast<IcmpErrorType>(t))).str();
-  for (std::size_t i = 0; i < r.ping.size(); ++i)
-    for (std::size_t t = 0; t < kIcmpErrorTypes; ++t)
-      w.sample("netprom_ping_icmp_errors", labels[i], r.ping[i].errors_by_type[t], type_labels[t]);
+    w.samples("netprom_ping_icmp_errors", labels, [&](std::size_t i) { return r.ping[i].errors_by_type[t]; },
+              LabelSet().add("type", icmp_error_type_name(static_cast<IcmpErrorType>(t))).str());
 
   w.family("netprom_ping_loss_ratio", "1 - received/sent this run; absent when nothing was sent.", MetricType::gauge);
   for (std::size_t i = 0; i < r.ping.size(); ++i) {

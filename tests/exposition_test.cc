@@ -166,6 +166,14 @@ BOOST_AUTO_TEST_CASE(samples_of_nothing_leave_no_help_or_type) {
   BOOST_TEST(w.text() == "# HELP two Two.\n# TYPE two gauge\ntwo{a=\"1\"} 0\ntwo{a=\"2\"} 10\n");
 }
 
+BOOST_AUTO_TEST_CASE(samples_put_the_extra_label_after_each_label_set) {
+  ExpositionWriter w;
+  w.family("e", "E.", MetricType::gauge);
+  const std::string labels[] = {"a=\"1\"", ""};
+  w.samples("e", labels, [](std::size_t i) { return std::uint64_t{i + 7}; }, "type=\"x\"");
+  BOOST_TEST(w.text() == "# HELP e E.\n# TYPE e gauge\ne{a=\"1\",type=\"x\"} 7\ne{type=\"x\"} 8\n");
+}
+
 BOOST_AUTO_TEST_CASE(interface_names_that_are_not_utf8_become_valid_label_values_still_told_apart) {
   BOOST_TEST(utf8_name("eth0") == "eth0");
   BOOST_TEST(utf8_name("caf\xc3\xa9") == "caf\xc3\xa9");

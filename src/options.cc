@@ -334,16 +334,20 @@ void check_settings(const Settings& s) {
         "raise --deadline or lower --count, --interval or --timeout",
         s.deadline, needed));
   // --rate caps all destinations together: N requests take at least (N - 1) / rate seconds,
-  // plus the last one's timeout.
+  // plus the last one's timeout, which may be any destination's: the longest.
   if (s.rate && *s.rate > 0) {
     double requests = s.targets.empty() ? s.count : 0;
-    for (const TargetSpec& t : s.targets) requests += t.probe.count;
-    const double paced = (requests - 1) / *s.rate + s.timeout;
+    double timeout = s.targets.empty() ? s.timeout : 0;
+    for (const TargetSpec& t : s.targets) {
+      requests += t.probe.count;
+      timeout = std::max(timeout, t.probe.timeout);
+    }
+    const double paced = (requests - 1) / *s.rate + timeout;
     if (paced > s.deadline)
       throw OptionValueError(fmt::format(
-          "--deadline {} s is shorter than --rate {} allows for {} requests ((requests - 1) / rate + timeout = {} s); "
-          "raise --deadline or --rate, or lower --count",
-          s.deadline, *s.rate, requests, paced));
+          "--deadline {} s is shorter than --rate {} allows for {} requests ((requests - 1) / rate + {}timeout = {} "
+          "s); raise --deadline or --rate, or lower --count",
+          s.deadline, *s.rate, requests, timeout > s.timeout ? "the longest " : "", paced));
   }
 }
 

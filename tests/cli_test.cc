@@ -163,7 +163,16 @@ BOOST_AUTO_TEST_CASE(deadline_must_leave_room_for_the_rate) {
   s = merged(parse({"--count", "5", "--rate", "1", "--deadline", "10", "a", "b"}));
   BOOST_CHECK_THROW(check_settings(s), OptionValueError);
   s = merged(parse({"--count", "5", "--rate", "1", "--deadline", "11", "a", "b"}));
-  BOOST_CHECK_NO_THROW(check_settings(s));
+  BOOST_CHECK_NO_THROW(check_settings(s));  // The last request may be any destination's: a [[target]] timeout of 5 s needs 9 + 5 = 14 s.
+  s.targets[0].probe.timeout = 5;
+  try {
+    check_settings(s);
+    BOOST_FAIL("no error");
+  } catch (const OptionValueError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "--deadline 11 s is shorter than --rate 1 allows for 10 requests ((requests - 1) / rate + the longest "
+               "timeout = 14 s); raise --deadline or --rate, or lower --count");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(help_lists_every_option_of_the_table) {

@@ -227,6 +227,12 @@ def cmd_table(a):
         # Reported, not a target: issue 15 keeps two ceilings (CPU here, the interface wall time).
         rows.append(("10k×5", "peak RSS MiB", fmt_cell(n, "rss_kib", 1 / 1024, 1), fmt_cell(f, "rss_kib", 1 / 1024, 1),
                      f"{r:.3f}", "", ""))
+    n, b = by.get(("10k", "netprom"), []), by.get(("10k", "baseline"), [])
+    if n and b:
+        # BASELINE (bench/run.sh): the same run by another commit's binary, for how the cost moved.
+        bad = sum(1 for r in b if r["status"] != 0)
+        rows.append(("10k×5", "user+sys CPU s vs BASELINE", fmt_cell(n, "cpu"),
+                     fmt_cell(b, "cpu") + (f", {bad} runs failed" if bad else ""), f"{ratio(n, b, 'cpu'):.3f}", "", ""))
     n = by.get(("100k", "netprom"), [])
     if n:
         s, rcv, bad, text = loss(n)

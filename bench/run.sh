@@ -11,7 +11,9 @@
 #   ifaces  a namespace with 1,000 veth pairs (2,001 interfaces with lo): netprom --no-ping
 #           vs ip -s link (the ceiling: at most 0.75x its wall time) and cat /proc/net/dev, and
 #           every counter checked against /proc/net/dev
-# Environment: CASES="10k 100k ifaces", RUNS (10k, default 7), RUNS_100K (3), RUNS_IF (30).
+# Environment: CASES="10k 100k ifaces", RUNS (10k, default 7), RUNS_100K (3), RUNS_IF (30);
+#   BASELINE=PATH: the netprom binary of another commit (e.g. the one a ceiling was set
+#   against), also run in the 10k case, interleaved, for netprom's CPU against it.
 # Raw results: BUILD_DIR/bench/results.jsonl, table in BUILD_DIR/bench/table.{txt,md}.
 # No sysctl is changed: echo replies are not ICMP-rate-limited (see bench/RESULTS.md).
 set -euo pipefail
@@ -24,9 +26,11 @@ runs_if=${RUNS_IF:-30}
 here=$(cd "$(dirname "$0")" && pwd)
 measure="python3 $here/measure.py"
 netprom=$(cd "$build" && pwd)/netprom
+baseline=${BASELINE:-}
 
 die() { echo "bench: error: $*" >&2; exit 1; }
 [ -x "$netprom" ] || die "$netprom not built (make bench builds it)"
+[ -z "$baseline" ] || [ -x "$baseline" ] || die "BASELINE=$baseline is not an executable file"
 [ "$(id -u)" -eq 0 ] || die "needs root (fping -i 0, raw ICMP sockets, ip netns)"
 for tool in fping ip python3 cc; do
   command -v "$tool" >/dev/null || die "$tool not found (packaging/install-deps.sh test)"
@@ -66,20 +70,28 @@ echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 -c 'for i in range(10000): print(f"127.1.{i // 250}.{i % 250 + 1}")' >"$tmp/list10k"
 python3 -c 'for i in range(100000): print(f"127.{2 + i // 62500}.{i // 250 % 250}.{i % 250 + 1}")' >"$tmp/list100k"
 
-ping_args=(-c 5 -i 1 -W 1 --no-interfaces -o -)
+# Long names: the short ones changed once (-n became -c), and a BASELINE may be that old.
+ping_args=(--count 5 --interval 1 --timeout 1 --no-interfaces --output -)
 fping_args=(-q -c 5 -p 1000 -i 0 -t 1000)
 
 if [[ " $cases " == *" 10k "* ]]; then
   echo "== 10k: 10,000 destinations x 5 at 1 s, netprom vs fping ($runs runs each, interleaved)"
   run --case 10k --tool netprom --warmup --stdout "$tmp/np.out" --parse netprom -- "${np[@]}" -c 1 -W 1 --no-interfaces -o - 127.0.0.1
   run --case 10k --tool fping --warmup --stderr "$tmp/fp.err" --parse fping -- fping -q -c 1 127.0.0.1
+  [ -z "$baseline" ] || run --case 10k --tool baseline --warmup -- "$baseline" --config /dev/null --count 1 --timeout 1 \
+    --no-interfaces --output - 127.0.0.1
+  tools="netprom fping${baseline:+ baseline}"
   for ((r = 0; r < runs; r++)); do
     # Alternate who goes first, so a load drift does not favour one side.
-    if ((r % 2 == 0)); then order="netprom fping"; else order="fping netprom"; fi
+    if ((r % 2 == 0)); then order=$tools; else order=$(echo "$tools" | tr ' ' '\n' | tac | tr '\n' ' '); fi
     for tool in $order; do
       if [ "$tool" = netprom ]; then
         run --case 10k --tool netprom --stdout "$tmp/np.out" --stderr "$tmp/np.err" --parse netprom \
           -- "${np[@]}" "${ping_args[@]}" -f "$tmp/list10k"
+      elif [ "$tool" = baseline ]; then
+        # Its metric names may differ: its cost is compared, its exit status checked.
+        run --case 10k --tool baseline --stdout "$tmp/bl.out" -- "$baseline" --config /dev/null "${ping_args[@]}" \
+          -f "$tmp/list10k"
       else
         run --case 10k --tool fping --stderr "$tmp/fp.err" --parse fping \
           -- fping "${fping_args[@]}" -f "$tmp/list10k"

@@ -163,7 +163,8 @@ BOOST_AUTO_TEST_CASE(deadline_must_leave_room_for_the_rate) {
   s = merged(parse({"--count", "5", "--rate", "1", "--deadline", "10", "a", "b"}));
   BOOST_CHECK_THROW(check_settings(s), OptionValueError);
   s = merged(parse({"--count", "5", "--rate", "1", "--deadline", "11", "a", "b"}));
-  BOOST_CHECK_NO_THROW(check_settings(s));  // The last request may be any destination's: a [[target]] timeout of 5 s needs 9 + 5 = 14 s.
+  BOOST_CHECK_NO_THROW(check_settings(s));
+  // The last request may be any destination's: a [[target]] timeout of 5 s needs 9 + 5 = 14 s.
   s.targets[0].probe.timeout = 5;
   try {
     check_settings(s);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "errors.h"
+#include "resolve.h"  // parse_address_literal
 #include "targets.h"
 
 namespace netprom {
@@ -312,6 +313,7 @@ void set_probe_settings(Settings& run, const CommandLine& cl) {
       if (!on_command_line(def)) def->apply_probe(t.probe, value);
     if (t.family != Family::any) t.probe.family = t.family;
     t.probe.family = ping_family(t.probe);  // names resolve to the source address's family
+    t.address = parse_address_literal(t.host);
   }
 }
 

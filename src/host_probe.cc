@@ -64,8 +64,7 @@ HostFacts probe_host(const Settings& s, const std::string& output) {
   // which each target's merged settings already say (set_probe_settings, gateway_targets).
   bool needed[2] = {false, false};
   for (const TargetSpec& t : s.targets.empty() ? facts.gateways : s.targets) {
-    Family f = literal_family(t.host);
-    if (f == Family::any) f = t.probe.family;
+    const Family f = t.address ? family_of(*t.address) : t.probe.family;
     needed[0] = needed[0] || f != Family::v6;
     needed[1] = needed[1] || f != Family::v4;
   }

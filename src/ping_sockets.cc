@@ -48,7 +48,7 @@ SocketPlan plan_sockets(std::span<const TargetSpec> targets) {
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const TargetSpec& target = targets[i];
     const ProbeSettings& p = target.probe;
-    const std::optional<SocketAddress> literal = parse_address_literal(target.host);
+    const std::optional<SocketAddress>& literal = target.address;
     const Family pinged = literal ? family_of(*literal) : p.family;
     if (literal && p.family != Family::any && pinged != p.family) continue;  // a mismatch pings nothing
     if (target.host.empty()) continue;

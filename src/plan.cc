@@ -35,7 +35,7 @@ std::vector<TargetSpec> gateway_targets(const std::vector<Gateway>& gateways, co
     if (n > 1) name += fmt::format("-{}", n);
     targets.push_back(TargetSpec{.name = name, .host = format_address(g.address), .family = g.family, .labels = {},
                                  .origin = "default route", .overrides = {},
-                                 .probe = run});
+                                 .probe = run, .address = g.address});
     targets.back().probe.family = g.family;
   }
   return targets;

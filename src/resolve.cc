@@ -124,7 +124,7 @@ void GetaddrinfoResolver::start(std::span<const TargetSpec> targets, MonoTime no
       ready_.push_back({i, std::nullopt});
       continue;
     }
-    if (std::optional<SocketAddress> literal = parse_address_literal(host)) {
+    if (std::optional<SocketAddress> literal = targets[i].address) {
       if (family != Family::any && family_of(*literal) != family) literal.reset();
       ready_.push_back({i, literal});
       continue;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "family.h"
+#include "socket_address.h"
 
 namespace netprom {
 
@@ -55,6 +56,10 @@ struct TargetSpec {
   std::vector<std::pair<const OptionDef*, OptionValue>> overrides;
   /// The effective settings for this destination, set by set_probe_settings (and gateway_targets).
   ProbeSettings probe;
+  /// The host as an address when it is an address literal ("198.18.0.2", "fe80::1%eth0"), set
+  /// with `probe`: parsed once by set_probe_settings, or a default gateway's own. The pinger
+  /// takes it as it is; nullopt: a name, looked up each run.
+  std::optional<SocketAddress> address;
 };
 
 /// Run settings: the per-destination defaults (ProbeSettings) and the settings of the run.

@@ -37,7 +37,7 @@ struct FakeRun {
     seams.ping = [this](std::span<const TargetSpec> targets) {
       return std::vector<PingResult>(targets.size(), replies(replies_per_run));
     };
-    seams.default_targets = [] { return std::vector<TargetSpec>{{"gw", "192.0.2.254", Family::any, {}, "gw", {}, {}}}; };
+    seams.default_targets = [] { return std::vector<TargetSpec>{{"gw", "192.0.2.254", Family::any, {}, "gw", {}, {}, {}}}; };
     seams.links = [] {
       LinkStats lo;
       lo.name = "lo";
@@ -53,7 +53,7 @@ struct FakeRun {
 
 Settings one_target() {
   Settings s;
-  s.targets = {{"a", "192.0.2.1", Family::any, {}, "test", {}, {}}};
+  s.targets = {{"a", "192.0.2.1", Family::any, {}, "test", {}, {}, {}}};
   return s;
 }
 
@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(requests_cut_by_the_deadline_are_said_once_and_cost_nothing
     return results;
   };
   Settings s = one_target();
-  s.targets.push_back({"b", "192.0.2.2", Family::any, {}, "test", {}, {}});
+  s.targets.push_back({"b", "192.0.2.2", Family::any, {}, "test", {}, {}, {}});
   BOOST_TEST(collect_and_publish(s, dir.file("n.prom"), run.seams) == exit_status::kOk);
   BOOST_TEST(run.messages == std::vector<std::string>{"netprom: warning: deadline reached: 3 requests not sent"});
   std::string text = read_file(dir.file("n.prom"));

@@ -295,6 +295,20 @@ BOOST_AUTO_TEST_CASE(targets_get_their_settings_once_when_all_are_known) {
   BOOST_TEST(*s.targets[2].probe.ttl == 9);  // the file's run-wide value
 }
 
+BOOST_AUTO_TEST_CASE(a_literal_hosts_address_is_parsed_once_with_its_settings) {
+  std::vector<const char*> argv{"netprom", "198.18.0.2", "v6=fd00::1%7", "dns=ns.example"};
+  const CommandLine cl = parse_command_line(4, argv.data());
+  Settings s = merge_settings({}, cl, std::nullopt);
+  for (const TargetSpec& t : s.targets) BOOST_TEST(!t.address.has_value());  // not before
+  set_probe_settings(s, cl);
+  BOOST_REQUIRE(s.targets[0].address.has_value());
+  BOOST_TEST(format_address(*s.targets[0].address) == "198.18.0.2");
+  BOOST_REQUIRE(s.targets[1].address.has_value());
+  BOOST_TEST((family_of(*s.targets[1].address) == Family::v6));
+  BOOST_TEST(s.targets[1].address->v6.sin6_scope_id == 7u);
+  BOOST_TEST(!s.targets[2].address.has_value());  // a name: looked up each run
+}
+
 BOOST_AUTO_TEST_CASE(the_command_line_wins_over_per_target_settings_too) {
   const Settings s = settings_from(kPerTarget, {"netprom", "-c", "1", "-M", "dont", "-6"});
   BOOST_TEST(s.targets[0].probe.count == 1);

@@ -31,6 +31,7 @@ using namespace std::chrono_literals;
 inline TargetSpec target(const std::string& host, Family family = Family::any) {
   TargetSpec t;
   t.name = t.host = host;
+  t.address = parse_address_literal(host);  // as set_probe_settings sets it
   t.probe.family = family;
   return t;
 }
@@ -239,7 +240,7 @@ class FakeResolver final : public Resolver {
         pending_.emplace(MonoTime::max(), Resolution{i, std::nullopt});
         continue;
       }
-      std::optional<SocketAddress> address = parse_address_literal(r.host);
+      std::optional<SocketAddress> address = targets[i].address;  // a literal's, as the real one takes it
       std::chrono::nanoseconds wait{0};
       if (!address) {
         auto it = answers.find(r.host);

@@ -19,7 +19,7 @@ namespace {
 
 std::vector<TargetSpec> targets_named(std::vector<std::string> names) {
   std::vector<TargetSpec> t;
-  for (auto& n : names) t.push_back({n, n, Family::any, {}, "", {}, {}});
+  for (auto& n : names) t.push_back({n, n, Family::any, {}, "", {}, {}, {}});
   return t;
 }
 

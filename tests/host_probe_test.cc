@@ -26,8 +26,8 @@ BOOST_AUTO_TEST_CASE(the_status_is_the_one_a_run_would_have) {
 
 BOOST_AUTO_TEST_CASE(facts_are_rendered_gateways_first_then_problems_then_the_status) {
   HostFacts f;
-  f.gateways = {{"gateway", "192.0.2.1", Family::v4, {}, "default route", {}, {}},
-                {"gateway-ipv6", "fe80::1%eth0", Family::v6, {}, "default route", {}, {}}};
+  f.gateways = {{"gateway", "192.0.2.1", Family::v4, {}, "default route", {}, {}, {}},
+                {"gateway-ipv6", "fe80::1%eth0", Family::v6, {}, "default route", {}, {}, {}}};
   BOOST_TEST(render_host_facts(f, true) ==
              "default gateway: gateway -> 192.0.2.1\n"
              "default gateway: gateway-ipv6 -> fe80::1%eth0\n"

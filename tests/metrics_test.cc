@@ -31,9 +31,9 @@ std::vector<std::string> lines_starting(const std::string& text, std::string_vie
 BOOST_AUTO_TEST_SUITE(metrics)
 
 BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_came) {
-  std::vector<TargetSpec> targets{{"up\"host", "192.0.2.1", Family::any, {{"site", "a\nb"}}, "", {}, {}},
-                                  {"lost", "192.0.2.2", Family::any, {}, "", {}, {}},
-                                  {"nowhere.invalid", "nowhere.invalid", Family::any, {}, "", {}, {}}};
+  std::vector<TargetSpec> targets{{"up\"host", "192.0.2.1", Family::any, {{"site", "a\nb"}}, "", {}, {}, {}},
+                                  {"lost", "192.0.2.2", Family::any, {}, "", {}, {}, {}},
+                                  {"nowhere.invalid", "nowhere.invalid", Family::any, {}, "", {}, {}, {}}};
   std::vector<PingResult> ping(3);
   ping[0] = {parse_address_literal("192.0.2.1"), 4, 3, 2, 1, 0, 0, {0.001, NAN, 0.003, 0.002}};
   ping[1] = {parse_address_literal("fd00::2"), 2, 0, 0, 0, 1, 0, {NAN, NAN}};
@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
 }
 
 BOOST_AUTO_TEST_CASE(loss_ratio_of_one_in_five_prints_exactly_0_2) {
-  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}}};
+  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}, {}}};
   std::vector<PingResult> ping{{parse_address_literal("192.0.2.1"), 5, 4, 0, 0, 0, 0, {0.1, 0.1, 0.1, 0.1, NAN}}};
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(a_failed_collector_reports_zero_and_no_samples) {
 }
 
 BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
-  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}}};
+  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}, {}}};
   std::vector<PingResult> ping{{parse_address_literal("127.0.0.1"), 1, 1, 0, 0, 0, 0, {0.001}}};
   std::vector<LinkStats> links(1);
   RunReport r;
@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
   // OpenMetrics (and Prometheus converting a scrape to it) reads NAME and NAME_total as one
   // family: a gauge netprom_ping_packets_sent beside the counter netprom_ping_packets_sent_total
   // would be two types under one name. Every family of a full run, history included.
-  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}}};
+  std::vector<TargetSpec> targets{{"a", "a", Family::any, {}, "", {}, {}, {}}};
   std::vector<PingResult> ping{{parse_address_literal("127.0.0.1"), 2, 1, 1, 1, 1, 0, {0.001, NAN}}};
   std::vector<LinkStats> links(1);
   History history = update_history({}, targets, ping, default_buckets());
@@ -233,7 +233,7 @@ BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
 }
 
 BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
-  std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {{"site", "x"}}, "", {}, {}}};
+  std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {{"site", "x"}}, "", {}, {}, {}}};
   std::vector<PingResult> ping(1);
   ping[0] = {parse_address_literal("192.0.2.1"), 1, 1, 0, 0, 0, 0, {0.001}};
   std::vector<LinkStats> links(1);
@@ -257,9 +257,9 @@ BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
 }
 
 BOOST_AUTO_TEST_CASE(path_mtu_is_a_gauge_of_bytes_only_where_one_was_found) {
-  std::vector<TargetSpec> targets{{"v4", "198.18.1.2", Family::any, {}, "", {}, {}},
-                                  {"v6", "fd00:1::2", Family::any, {}, "", {}, {}},
-                                  {"dark", "198.18.9.9", Family::any, {}, "", {}, {}}};
+  std::vector<TargetSpec> targets{{"v4", "198.18.1.2", Family::any, {}, "", {}, {}, {}},
+                                  {"v6", "fd00:1::2", Family::any, {}, "", {}, {}, {}},
+                                  {"dark", "198.18.9.9", Family::any, {}, "", {}, {}, {}}};
   std::vector<PingResult> ping(3);
   ping[0] = {parse_address_literal("198.18.1.2"), 1, 1, 0, 0, 0, 0, {0.001}};
   ping[0].path_mtu = 1400;

@@ -29,6 +29,7 @@ TargetSpec target(const std::string& host, const ProbeSettings& probe) {
   TargetSpec t;
   t.name = t.host = host;
   t.probe = probe;
+  t.address = parse_address_literal(host);  // as set_probe_settings sets it
   return t;
 }
 

@@ -83,6 +83,10 @@ BOOST_AUTO_TEST_CASE(a_source_address_chooses_the_family_of_names_and_gateways) 
   auto v6 = gateway_targets(gateways, s);
   BOOST_REQUIRE(v6.size() == 1u);
   BOOST_TEST(v6[0].name == "gateway-ipv6");
+  // The route's address itself, scope included, not its text read back.
+  BOOST_REQUIRE(v6[0].address.has_value());
+  BOOST_TEST(same_host(*v6[0].address, gateways[1].address));
+  BOOST_TEST(v6[0].address->v6.sin6_scope_id == 1u);
   s.family = Family::any;  // the source (198.18.0.1) alone decides
   BOOST_TEST(gateway_targets(gateways, s).at(0).host == "192.0.2.1");
   BOOST_TEST(gateway_targets(gateways, s).size() == 1u);

@@ -223,7 +223,8 @@ BOOST_AUTO_TEST_CASE(run_pings_probes_after_the_echo_requests_and_keeps_them_apa
   probe.pmtu = true;
   std::vector<TargetSpec> targets;
   for (const char* host : {"198.18.1.2", "fd00:1::2", "198.18.9.9", "198.18.1.3"})
-    targets.push_back({.name = host, .host = host, .family = Family::any, .labels = {}, .origin = "", .overrides = {}, .probe = probe});
+    targets.push_back({.name = host, .host = host, .family = Family::any, .labels = {}, .origin = "", .overrides = {}, .probe = probe,
+                       .address = parse_address_literal(host)});
   targets[3].probe.pmtu = false;  // pmtu is a per-target setting: this one answers, and is not probed
   // "198.18.9.9" gets no reply to its echo requests: it costs no probe.
   const auto results = run_pings(targets, options, resolver, n.clock, [&](Family f, const IcmpSocketOptions& o) {

@@ -113,6 +113,22 @@ BOOST_AUTO_TEST_CASE(literals_are_answered_at_the_first_check_without_waiting) {
   BOOST_TEST(!resolver.next_check());  // nothing left to wait for
 }
 
+BOOST_AUTO_TEST_CASE(a_targets_address_is_taken_as_it_is) {
+  // A default gateway: its host is text for people, its address the route's own (a link-local
+  // one with the scope of an interface that the text could no longer name).
+  TargetSpec gateway = fake::target("fe80::1%gone0");
+  gateway.address = fake::address("fe80::1%1");
+  BOOST_REQUIRE(!parse_address_literal(gateway.host));  // the text alone would not do
+  GetaddrinfoResolver resolver;
+  const MonoTime now = std::chrono::steady_clock::now();
+  resolver.start(std::vector{gateway}, now);
+  const auto answers = resolver.take_answers(now);
+  BOOST_REQUIRE(answers.size() == 1u);
+  BOOST_REQUIRE(answers[0].address.has_value());
+  BOOST_TEST(same_host(*answers[0].address, *gateway.address));
+  BOOST_TEST(answers[0].address->v6.sin6_scope_id == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(fake_resolver_answers_by_family_at_scripted_times) {
   fake::FakeClock clock;
   fake::FakeResolver resolver;

@@ -44,8 +44,8 @@ BOOST_AUTO_TEST_CASE(sparkline_groups_requests_beyond_its_width) {
 }
 
 BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
-  std::vector<TargetSpec> targets{{"gw", "192.0.2.1", Family::any, {}, "", {}, {}},
-                                  {"a\nb", "x.invalid", Family::any, {}, "", {}, {}}};
+  std::vector<TargetSpec> targets{{"gw", "192.0.2.1", Family::any, {}, "", {}, {}, {}},
+                                  {"a\nb", "x.invalid", Family::any, {}, "", {}, {}, {}}};
   std::vector<PingResult> ping(2);
   ping[0] = {parse_address_literal("192.0.2.1"), 4, 3, 1, 0, 0, 0, {0.001, NAN, 0.003, 0.002}};
   ping[0].reply_ttl = 63;
@@ -113,9 +113,9 @@ BOOST_AUTO_TEST_CASE(big_interface_counters_keep_the_table_within_80_columns) {
 }
 
 BOOST_AUTO_TEST_CASE(long_counts_slow_replies_and_notes_keep_the_table_within_80_columns) {
-  std::vector<TargetSpec> targets{{"a-rather-long-destination-name", "192.0.2.1", Family::any, {}, "", {}, {}},
-                                  {"slow", "192.0.2.2", Family::any, {}, "", {}, {}},
-                                  {"dups", "192.0.2.3", Family::any, {}, "", {}, {}}};
+  std::vector<TargetSpec> targets{{"a-rather-long-destination-name", "192.0.2.1", Family::any, {}, "", {}, {}, {}},
+                                  {"slow", "192.0.2.2", Family::any, {}, "", {}, {}, {}},
+                                  {"dups", "192.0.2.3", Family::any, {}, "", {}, {}, {}}};
   std::vector<PingResult> ping(3);
   ping[0] = {parse_address_literal("192.0.2.1"), 10000, 10000, 0, 0, 0, 0, std::vector<double>(10000, 0.001)};
   ping[1] = {parse_address_literal("192.0.2.2"), 2, 2, 0, 0, 0, 0, {0.5, 3599.5}};
@@ -151,7 +151,7 @@ BOOST_AUTO_TEST_CASE(ascii_only_without_a_utf8_locale) {
   BOOST_TEST(render_sparkline(rtt, 10, false) == "X_________");
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
-  const std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {}, "", {}, {}}};
+  const std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {}, "", {}, {}, {}}};
   const std::vector<PingResult> ping{{parse_address_literal("192.0.2.1"), 3, 2, 0, 0, 0, 0, {0.001, NAN, 0.002}}};
   std::vector<LinkStats> links(1);
   links[0].name = "vethlongname123";
@@ -166,8 +166,8 @@ BOOST_AUTO_TEST_CASE(ascii_only_without_a_utf8_locale) {
 BOOST_AUTO_TEST_CASE(long_names_and_devices_are_never_cut_and_late_replies_show) {
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
-  const std::vector<TargetSpec> targets{{"fd00:1234:5678:9abc:def0::1", "fd00:1234:5678:9abc:def0::1", Family::any, {}, "", {}, {}},
-                                        {"fd00:1234:5678:9abc:def0::2", "fd00:1234:5678:9abc:def0::2", Family::any, {}, "", {}, {}}};
+  const std::vector<TargetSpec> targets{{"fd00:1234:5678:9abc:def0::1", "fd00:1234:5678:9abc:def0::1", Family::any, {}, "", {}, {}, {}},
+                                        {"fd00:1234:5678:9abc:def0::2", "fd00:1234:5678:9abc:def0::2", Family::any, {}, "", {}, {}, {}}};
   const std::vector<PingResult> ping{{parse_address_literal("fd00:1234:5678:9abc:def0::1"), 2, 1, 0, 1, 0, 0, {0.001, NAN}},
                                      {parse_address_literal("fd00:1234:5678:9abc:def0::2"), 2, 2, 0, 0, 0, 0, {0.001, 0.001}}};
   std::vector<LinkStats> links(2);

@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(file_sd_targets_follow_the_others_with_their_group_labels) 
   files.text["a.json"] = R"([{"targets": ["192.0.2.1:9100", "[2001:db8::1]:80"], "labels": {"site": "x", "__meta": "y"}}])";
   files.text["b.yml"] = "- targets: [web1]\n  labels: {name: web, team: net}\n";
   Settings s;
-  s.targets.push_back({"gw", "192.0.2.254", Family::any, {}, "argument 1", {}, {}});
+  s.targets.push_back({"gw", "192.0.2.254", Family::any, {}, "argument 1", {}, {}, {}});
   s.file_sd = {"a.json", "b.yml"};
   BOOST_TEST(!add_target_sources(s, files.reader(), "host"));
   BOOST_TEST(summary(s.targets) ==
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(a_name_taken_by_another_destination_or_a_constant_label_is_
   Files files;
   files.text["a.json"] = R"([{"targets": ["192.0.2.1"], "labels": {"name": "gw", "host": "h"}}])";
   Settings s;
-  s.targets.push_back({"gw", "192.0.2.254", Family::any, {}, "argument 1", {}, {}});
+  s.targets.push_back({"gw", "192.0.2.254", Family::any, {}, "argument 1", {}, {}, {}});
   s.file_sd = {"a.json"};
   BOOST_TEST(error_of(s, files) == "a.json:1:15: duplicate target name 'gw' (first at argument 1); give each a distinct name");
   s.targets.clear();
@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(mesh_peers_are_the_rendezvous_choice_never_self_with_their_
   s.mesh = "fleet.json";
   s.self = "m3";
   s.mesh_peers = 4;
-  s.targets.push_back({"gw", "192.0.2.254", Family::any, {}, "argument 1", {}, {}});
+  s.targets.push_back({"gw", "192.0.2.254", Family::any, {}, "argument 1", {}, {}, {}});
   std::optional<Mesh> mesh = add_target_sources(s, files.reader(), "not-used");
   BOOST_REQUIRE(mesh);
   BOOST_TEST(mesh->k == 4u);
@@ -184,7 +184,7 @@ BOOST_AUTO_TEST_CASE(a_mesh_peer_named_like_another_destination_is_refused) {
   files.text["fleet.yml"] = "- targets: [127.0.0.1, 127.0.0.2]\n";
   Settings s;
   s.mesh = "fleet.yml";
-  s.targets.push_back({"127.0.0.2", "127.0.0.2", Family::any, {}, "argument 1", {}, {}});
+  s.targets.push_back({"127.0.0.2", "127.0.0.2", Family::any, {}, "argument 1", {}, {}, {}});
   BOOST_TEST(error_of(s, files, "127.0.0.1") ==
              "fleet.yml:1:24: duplicate target name '127.0.0.2' (first at argument 1); give each a distinct name");
 }

@@ -41,7 +41,8 @@ Settings merge_settings(const ConfigFile& config, const CommandLine& cl,
 /// Sets the effective ProbeSettings of every target in settings.targets: the run's values,
 /// then the target's own [[target]] overrides except where the command line set that setting
 /// (the command line wins), then the target's own family (which wins over -4/-6, as a
-/// literal's does). Called once, after merge_settings() and add_target_sources().
+/// literal's does); and its address (TargetSpec::address) when its host is an address
+/// literal. Called once, after merge_settings() and add_target_sources().
 void set_probe_settings(Settings& settings, const CommandLine& cl);
 
 /// Where a setting's value came from: "command line", the config file's "PATH:LINE:COLUMN",

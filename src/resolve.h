@@ -36,7 +36,8 @@ class Resolver {
   virtual ~Resolver() = default;
   /// Starts resolving the host of every target (TargetSpec::host) in the family its settings
   /// want (TargetSpec::probe.family; any: the system's first answer) at `now`; returns at once.
-  /// Literals are answered at once, without DNS; names are copied. Call once.
+  /// A target with an address (TargetSpec::address: a literal's, a gateway's) is answered with
+  /// it at once, without DNS; names are copied. Call once.
   virtual void start(std::span<const TargetSpec> targets, MonoTime now) = 0;
   /// Returns the answers that came in since the last call, without blocking. Per-name
   /// failures are data (nullopt addresses), not exceptions.

@@ -153,8 +153,6 @@ int collect_and_publish(const Settings& s, const std::string& output, const RunS
       for (const PingResult& p : results) unsent += p.unsent;
       if (unsent > 0) seams.message(fmt::format("netprom: warning: deadline reached: {} requests not sent", unsent));
       report.ping_ok = true;
-      report.targets = targets;
-      report.ping = results;
     } catch (const IcmpPermissionError& e) {
       error(e.what());
       status = worse(status, exit_status::kNoPerm);
@@ -183,6 +181,9 @@ int collect_and_publish(const Settings& s, const std::string& output, const RunS
     if (!history) status = worse(status, exit_status::kHistory);
   }
   report.history = history ? &*history : nullptr;
+  std::vector<DestinationReport> destinations;
+  if (report.ping_ok) destinations = destination_reports(targets, results, report.history);
+  report.destinations = destinations;
   report.timestamp_seconds = seams.unix_time();
   report.duration_seconds = seams.elapsed_seconds();
   publish(report, s.format, output, seams);

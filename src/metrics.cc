@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 
 #include "exposition.h"
 #include "history.h"
@@ -30,20 +31,21 @@ std::string with_constant(std::string own, std::string_view constant) {
 std::vector<std::string> target_labels(const RunReport& r) {
   const std::string constant = constant_labels(r);
   std::vector<std::string> labels;
-  labels.reserve(r.targets.size());
-  for (const TargetSpec& t : r.targets) labels.push_back(with_constant(render_target_labels(t), constant));
+  labels.reserve(r.destinations.size());
+  for (const DestinationReport& d : r.destinations)
+    labels.push_back(with_constant(render_target_labels(d.target), constant));
   return labels;
 }
 
 void render_ping(const RunReport& r, ExpositionWriter& w) {
   const std::vector<std::string> labels = target_labels(r);
   std::vector<std::optional<RttSummary>> rtt;
-  rtt.reserve(r.ping.size());
-  for (const PingResult& p : r.ping) rtt.push_back(summarize_rtts(p.rtt_seconds));
+  rtt.reserve(r.destinations.size());
+  for (const DestinationReport& d : r.destinations) rtt.push_back(summarize_rtts(d.ping.rtt_seconds));
 
   auto counts = [&](std::string_view name, std::string_view help, auto field) {
     w.family(name, help, MetricType::gauge);
-    w.samples(name, labels, [&](std::size_t i) { return field(r.ping[i]); });
+    w.samples(name, labels, [&](std::size_t i) { return field(r.destinations[i].ping); });
   };
   counts("netprom_ping_up", "1 if at least one valid echo reply came back this run, else 0.",
          [](const PingResult& p) { return std::uint64_t{p.received > 0 ? 1u : 0u}; });
@@ -64,12 +66,12 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
            "Echo requests answered by an ICMP error this run, by type (IPv4 fragmentation needed is packet_too_big).",
            MetricType::gauge);
   for (std::size_t t = 0; t < kIcmpErrorTypes; ++t)
-    w.samples("netprom_ping_icmp_errors", labels, [&](std::size_t i) { return r.ping[i].errors_by_type[t]; },
+    w.samples("netprom_ping_icmp_errors", labels, [&](std::size_t i) { return r.destinations[i].ping.errors_by_type[t]; },
               LabelSet().add("type", icmp_error_type_name(static_cast<IcmpErrorType>(t))).str());
 
   w.family("netprom_ping_loss_ratio", "1 - received/sent this run; absent when nothing was sent.", MetricType::gauge);
-  for (std::size_t i = 0; i < r.ping.size(); ++i) {
-    const PingResult& p = r.ping[i];
+  for (std::size_t i = 0; i < r.destinations.size(); ++i) {
+    const PingResult& p = r.destinations[i].ping;
     if (p.sent == 0) continue;
     // (sent - received) / sent, not 1 - received/sent: 1/5 lost prints 0.2, not 0.19999999999999996.
     w.sample("netprom_ping_loss_ratio", labels[i],
@@ -91,35 +93,38 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
   };
   for (const RttFamily& f : kRtt) {
     w.family(f.name, f.help, MetricType::gauge);
-    for (std::size_t i = 0; i < r.ping.size(); ++i)
+    for (std::size_t i = 0; i < r.destinations.size(); ++i)
       if (rtt[i]) w.sample(f.name, labels[i], (*rtt[i]).*f.field);
   }
   // Only with --pmtu, which sets a value for some destination or none: the family appears when
   // one was found.
-  if (std::any_of(r.ping.begin(), r.ping.end(), [](const PingResult& p) { return p.path_mtu.has_value(); })) {
+  if (std::any_of(r.destinations.begin(), r.destinations.end(),
+                  [](const DestinationReport& d) { return d.ping.path_mtu.has_value(); })) {
     w.family("netprom_ping_path_mtu_bytes",
              "Largest IP packet, header included, that reached the destination with don't-fragment set and "
              "came back this run (--pmtu); absent when none was found.",
              MetricType::gauge);
-    for (std::size_t i = 0; i < r.ping.size(); ++i)
-      if (r.ping[i].path_mtu) w.sample("netprom_ping_path_mtu_bytes", labels[i], static_cast<std::uint64_t>(*r.ping[i].path_mtu));
+    for (std::size_t i = 0; i < r.destinations.size(); ++i)
+      if (const std::optional<int>& mtu = r.destinations[i].ping.path_mtu)
+        w.sample("netprom_ping_path_mtu_bytes", labels[i], static_cast<std::uint64_t>(*mtu));
   }
   w.family("netprom_ping_rtt_jitter_seconds",
            "Mean absolute difference between the round-trip times of consecutive requests that both got a reply "
            "this run; absent without such a pair.",
            MetricType::gauge);
-  for (std::size_t i = 0; i < r.ping.size(); ++i)
-    if (const std::optional<double> jitter = rtt_jitter(r.ping[i].rtt_seconds))
+  for (std::size_t i = 0; i < r.destinations.size(); ++i)
+    if (const std::optional<double> jitter = rtt_jitter(r.destinations[i].ping.rtt_seconds))
       w.sample("netprom_ping_rtt_jitter_seconds", labels[i], *jitter);
   w.family("netprom_ping_reply_ttl",
            "IPv4 TTL / IPv6 hop limit of the last valid echo reply this run; absent when no reply came.",
            MetricType::gauge);
-  for (std::size_t i = 0; i < r.ping.size(); ++i)
-    if (r.ping[i].reply_ttl) w.sample("netprom_ping_reply_ttl", labels[i], static_cast<std::uint64_t>(*r.ping[i].reply_ttl));
+  for (std::size_t i = 0; i < r.destinations.size(); ++i)
+    if (const std::optional<int>& ttl = r.destinations[i].ping.reply_ttl)
+      w.sample("netprom_ping_reply_ttl", labels[i], static_cast<std::uint64_t>(*ttl));
   w.family("netprom_ping_target_info", "The address pinged for a destination this run (value 1).", MetricType::gauge);
   LabelSet extra;
-  for (std::size_t i = 0; i < r.ping.size(); ++i) {
-    const PingResult& p = r.ping[i];
+  for (std::size_t i = 0; i < r.destinations.size(); ++i) {
+    const PingResult& p = r.destinations[i].ping;
     if (!p.address) continue;
     extra.clear();
     extra.add("address", format_address(*p.address)).add("family", family_label(family_of(*p.address)));
@@ -128,6 +133,8 @@ void render_ping(const RunReport& r, ExpositionWriter& w) {
 }
 
 void render_history_families(const RunReport& r, const History& h, ExpositionWriter& w) {
+  if (std::any_of(r.destinations.begin(), r.destinations.end(), [](const DestinationReport& d) { return !d.totals; }))
+    throw std::logic_error("a history without totals for every destination");
   const std::vector<std::string> labels = target_labels(r);
   struct Total {
     std::string_view name, help;
@@ -145,14 +152,14 @@ void render_history_families(const RunReport& r, const History& h, ExpositionWri
   };
   for (const Total& t : kTotals) {
     w.family(t.name, t.help, MetricType::counter);
-    w.samples(t.name, labels, [&](std::size_t i) { return h.dests[i].*t.field; });
+    w.samples(t.name, labels, [&](std::size_t i) { return r.destinations[i].totals->*t.field; });
   }
   std::vector<std::string> le;
   for (double b : h.bounds) le.push_back(fmt::format("le=\"{}\"", format_value(b)));
   le.push_back("le=\"+Inf\"");
   w.family("netprom_ping_rtt_seconds", "Round-trip times of valid echo replies, over all runs.", MetricType::histogram);
-  for (std::size_t i = 0; i < h.dests.size(); ++i) {
-    const DestHistory& d = h.dests[i];
+  for (std::size_t i = 0; i < r.destinations.size(); ++i) {
+    const DestHistory& d = *r.destinations[i].totals;
     std::uint64_t cumulative = 0;
     for (std::size_t b = 0; b < d.buckets.size(); ++b) {
       cumulative += d.buckets[b];
@@ -246,6 +253,22 @@ std::string render_target_labels(const TargetSpec& target) {
   set.add("dest", target.name);
   for (const auto& [name, value] : target.labels) set.add(name, value);
   return std::string(set.str());
+}
+
+std::vector<DestinationReport> destination_reports(std::span<const TargetSpec> targets,
+                                                   std::span<const PingResult> results, const History* history) {
+  if (results.size() != targets.size() || (history && history->dests.size() != targets.size()))
+    throw std::logic_error(fmt::format("{} results and {} totals for {} destinations", results.size(),
+                                       history ? history->dests.size() : 0, targets.size()));
+  std::vector<DestinationReport> out;
+  out.reserve(targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const DestHistory* totals = history ? &history->dests[i] : nullptr;
+    if (totals && totals->name != targets[i].name)
+      throw std::logic_error(fmt::format("the totals of '{}' for destination '{}'", totals->name, targets[i].name));
+    out.push_back({targets[i], results[i], totals});
+  }
+  return out;
 }
 
 std::string render_metrics(const RunReport& report) {

@@ -15,20 +15,34 @@
 namespace netprom {
 
 class ExpositionWriter;
+struct DestHistory;
 struct History;
+
+/// One destination as the report shows it: its configuration, this run's result and, with a
+/// kept history (--state-dir), its totals.
+struct DestinationReport {
+  const TargetSpec& target;
+  const PingResult& ping;
+  const DestHistory* totals = nullptr;  ///< null without a kept history
+};
+
+/// The destinations of a report: the pinger's results (one per target, in order) and the
+/// history's totals (one per target, in order; `history` may be null) joined to their targets,
+/// here only. Throws std::logic_error when the counts or the names do not match. Pure.
+std::vector<DestinationReport> destination_reports(std::span<const TargetSpec> targets,
+                                                   std::span<const PingResult> results, const History* history);
 
 /// What one run found, for rendering.
 struct RunReport {
   bool ping_enabled = false;
   bool ping_ok = false;                     ///< false: the ping collector failed (no results)
-  std::span<const TargetSpec> targets;      ///< as configured
-  std::span<const PingResult> ping;         ///< one per target when ping_ok
+  std::span<const DestinationReport> destinations;  ///< one per target when ping_ok
   bool interfaces_enabled = false;
   bool interfaces_ok = false;
   std::span<const LinkStats> links;         ///< already filtered
   bool history_enabled = false;             ///< --state-dir with ping on
-  const History* history = nullptr;         ///< with --state-dir: totals, parallel to targets;
-                                            ///< null when they could not be kept (history failed)
+  const History* history = nullptr;         ///< with --state-dir: the bucket bounds (the totals are
+                                            ///< the destinations'); null when they could not be kept
   double timestamp_seconds = 0;             ///< Unix time the run finished collecting
   double duration_seconds = 0;
   std::string_view version;

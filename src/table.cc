@@ -136,19 +136,20 @@ std::string render_table(const RunReport& r, bool color, bool utf8) {
     // SENT/RECV takes what it needs from the name column ("10000/10000" at -n 10000).
     std::vector<std::string> counts;
     std::size_t counts_width = 9;
-    for (const PingResult& p : r.ping) {
-      counts.push_back(fmt::format("{}/{}", p.sent, p.received));
+    for (const DestinationReport& d : r.destinations) {
+      counts.push_back(fmt::format("{}/{}", d.ping.sent, d.ping.received));
       counts_width = std::max(counts_width, counts.back().size());
     }
     const std::size_t name_width = 18 - (counts_width - 9);
     fmt::format_to(it, "{}{} {:>{}} {:>5} {:>3} {:>7} {:>7} {:>7} {:>6} {}{}\n", c.dim,
                    name_cell(name_width >= 21 ? "DESTINATION (ADDRESS)" : "DESTINATION", name_width),
                    "SENT/RECV", counts_width, "LOSS", "TTL", "MIN ms", "AVG ms", "MAX ms", "SDEV", "RTT", c.reset);
-    for (std::size_t i = 0; i < r.ping.size(); ++i) {
-      const PingResult& p = r.ping[i];
-      std::string name = printable(r.targets[i].name);
+    for (std::size_t i = 0; i < r.destinations.size(); ++i) {
+      const PingResult& p = r.destinations[i].ping;
+      const std::string& dest = r.destinations[i].target.name;
+      std::string name = printable(dest);
       const std::string address = p.address ? format_address(*p.address) : "";
-      if (p.address && address != r.targets[i].name) name += " (" + address + ")";
+      if (p.address && address != dest) name += " (" + address + ")";
       if (!p.address) {
         fmt::format_to(it, "{} {:>{}} {}{:>5} {}{}\n", name_cell(name, name_width), counts[i], counts_width, c.red, "-",
                        "name did not resolve", c.reset);

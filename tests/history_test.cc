@@ -209,8 +209,8 @@ BOOST_AUTO_TEST_CASE(histogram_renders_cumulative_buckets_sum_and_count) {
   History h = update_history({}, targets, results, {0.001, 0.01});
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
-  r.targets = targets;
-  r.ping = results;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, results, &h);
+  r.destinations = destinations;
   r.history = &h;
   std::string text = render_metrics(r);
   BOOST_TEST(text.find("# TYPE netprom_ping_rtt_seconds histogram\n"

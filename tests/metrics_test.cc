@@ -43,8 +43,8 @@ BOOST_AUTO_TEST_CASE(ping_results_become_families_with_rtt_only_when_replies_cam
   ping[2] = {};
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   r.timestamp_seconds = 1700000000.5;
   r.duration_seconds = 2.25;
   r.version = "1.2.3";
@@ -125,8 +125,8 @@ BOOST_AUTO_TEST_CASE(loss_ratio_of_one_in_five_prints_exactly_0_2) {
   std::vector<PingResult> ping{{parse_address_literal("192.0.2.1"), 5, 4, 0, 0, 0, 0, {0.1, 0.1, 0.1, 0.1, NAN}}};
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   BOOST_TEST(render_metrics(r).find("netprom_ping_loss_ratio{dest=\"a\"} 0.2\n") != std::string::npos);
 }
 
@@ -188,8 +188,8 @@ BOOST_AUTO_TEST_CASE(every_family_has_exactly_one_help_and_type) {
   std::vector<LinkStats> links(1);
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   r.links = links;
   r.mesh = MeshCoverage{3, 2};
   std::string text = render_metrics(r);
@@ -212,8 +212,8 @@ BOOST_AUTO_TEST_CASE(no_gauge_is_named_like_a_counter_without_total) {
   History history = update_history({}, targets, ping, default_buckets());
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, &history);
+  r.destinations = destinations;
   r.links = links;
   r.history = &history;
   std::string text = render_metrics(r);
@@ -241,8 +241,8 @@ BOOST_AUTO_TEST_CASE(constant_labels_go_on_every_series) {
   std::vector<std::pair<std::string, std::string>> constant{{"host", "h\"1"}, {"team", "net"}};
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   r.links = links;
   r.version = "1.0";
   r.constant_labels = constant;
@@ -268,8 +268,8 @@ BOOST_AUTO_TEST_CASE(path_mtu_is_a_gauge_of_bytes_only_where_one_was_found) {
   ping[2] = {parse_address_literal("198.18.9.9"), 1, 0, 0, 0, 0, 0, {NAN}};
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   r.version = "1.0";
   const std::string text = render_metrics(r);
   BOOST_TEST(text.find("# TYPE netprom_ping_path_mtu_bytes gauge\n") != std::string::npos);
@@ -296,6 +296,27 @@ BOOST_AUTO_TEST_CASE(mesh_coverage_only_with_a_mesh_and_even_without_ping) {
              boost::test_tools::per_element());
   BOOST_TEST(text.find("# TYPE netprom_mesh_members gauge\n") != std::string::npos);
   BOOST_TEST(text.find("# TYPE netprom_mesh_inbound_peers gauge\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(destinations_join_each_target_to_its_result_and_totals_or_refuse) {
+  std::vector<TargetSpec> targets{{"a", "192.0.2.1", Family::any, {}, "", {}, {}, {}},
+                                  {"b", "192.0.2.2", Family::any, {}, "", {}, {}, {}}};
+  std::vector<PingResult> ping(2);
+  ping[1].sent = 7;
+  History history = update_history({}, targets, ping, default_buckets());
+  const std::vector<DestinationReport> d = destination_reports(targets, ping, &history);
+  BOOST_REQUIRE(d.size() == 2u);
+  BOOST_TEST(&d[1].target == &targets[1]);
+  BOOST_TEST(&d[1].ping == &ping[1]);
+  BOOST_TEST(d[1].totals == &history.dests[1]);
+  BOOST_TEST(d[1].totals->sent == 7u);
+  BOOST_TEST(!destination_reports(targets, ping, nullptr)[0].totals);
+  // What could only be a bug upstream is refused, not rendered against the wrong destination.
+  BOOST_CHECK_THROW(destination_reports(targets, std::span(ping).first(1), nullptr), std::logic_error);
+  std::swap(history.dests[0], history.dests[1]);
+  BOOST_CHECK_THROW(destination_reports(targets, ping, &history), std::logic_error);
+  history.dests.pop_back();
+  BOOST_CHECK_THROW(destination_reports(targets, ping, &history), std::logic_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

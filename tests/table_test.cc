@@ -56,8 +56,8 @@ BOOST_AUTO_TEST_CASE(table_without_color_is_plain_aligned_text) {
   links[0].rx_packets = 3;
   RunReport r;
   r.ping_enabled = r.ping_ok = r.interfaces_enabled = r.interfaces_ok = true;
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   r.links = links;
   std::string expected =
       "DESTINATION        SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
@@ -124,8 +124,8 @@ BOOST_AUTO_TEST_CASE(long_counts_slow_replies_and_notes_keep_the_table_within_80
   ping[2].reply_ttl = 255;
   RunReport r;
   r.ping_enabled = r.ping_ok = true;
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   const std::string expected =
       "DESTINATION        SENT/RECV  LOSS TTL  MIN ms  AVG ms  MAX ms   SDEV RTT\n"
       "a-rather-long-destination-name (192.0.2.1)\n"
@@ -155,8 +155,8 @@ BOOST_AUTO_TEST_CASE(ascii_only_without_a_utf8_locale) {
   const std::vector<PingResult> ping{{parse_address_literal("192.0.2.1"), 3, 2, 0, 0, 0, 0, {0.001, NAN, 0.002}}};
   std::vector<LinkStats> links(1);
   links[0].name = "vethlongname123";
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   r.links = links;
   const std::string table = render_table(r, false, false);
   BOOST_TEST(std::all_of(table.begin(), table.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }),
@@ -173,8 +173,8 @@ BOOST_AUTO_TEST_CASE(long_names_and_devices_are_never_cut_and_late_replies_show)
   std::vector<LinkStats> links(2);
   links[0].name = "vethlongname123";
   links[1].name = "vethlongname124";
-  r.targets = targets;
-  r.ping = ping;
+  const std::vector<DestinationReport> destinations = destination_reports(targets, ping, nullptr);
+  r.destinations = destinations;
   r.links = links;
   const std::string table = render_table(r, false);
   const std::string expected =

@@ -13,6 +13,7 @@
 
 #include "collect.h"
 #include "icmp_socket.h"
+#include "ping_sockets.h"
 #include "plan.h"
 #include "resolve.h"
 #include "routes.h"
@@ -60,14 +61,10 @@ HostFacts probe_host(const Settings& s, const std::string& output) {
   options.tos = s.tos;
   options.interface = s.interface;
   if (s.source) options.source = parse_address_literal(*s.source);
-  // The families a run opens sockets for: a literal's own, a name's wanted one (both for any),
-  // which each target's merged settings already say (set_probe_settings, gateway_targets).
+  // The families a run opens sockets for, as the pinger plans them.
   bool needed[2] = {false, false};
-  for (const TargetSpec& t : s.targets.empty() ? facts.gateways : s.targets) {
-    const Family f = t.address ? family_of(*t.address) : t.probe.family;
-    needed[0] = needed[0] || f != Family::v6;
-    needed[1] = needed[1] || f != Family::v4;
-  }
+  const SocketPlan plan = plan_sockets(s.targets.empty() ? facts.gateways : s.targets);
+  for (const std::uint16_t slot : plan.open_order) needed[plan.sockets[slot].family == Family::v6] = true;
   for (const Family f : {Family::v4, Family::v6}) {
     if (!needed[f == Family::v6]) continue;
     try {

@@ -41,7 +41,7 @@ struct SocketPlan {
 };
 
 /// Plans the sockets for `targets` (each with its effective TargetSpec::probe): a socket for a
-/// family a target may be pinged in (an address literal's own family, a name's wanted one, or
+/// family a target may be pinged in (its TargetSpec::address's family, a name's wanted one, or
 /// both for a name of either family), shared by every target with the same family and socket
 /// settings (ttl, tos, source, interface, dont_fragment). Only those: a v4-only run must not
 /// fail for want of IPv6, and each open socket receives (and the raw ones filter) the host's
